@@ -1,0 +1,198 @@
+"""The extractor contract and the registry.
+
+An extractor reads one family of fields from the zones of a letter and writes them into the
+record with their provenance::
+
+    class NumberExtractor:
+        name = "number"
+        fields = ("number", "symbol", "code")
+        def extract(self, ctx: Context) -> None: ...
+
+Extractors run in ``ORDER``; a later one may read what an earlier one wrote (the type reads
+the symbol). An extractor that raises does not stop the others: the runner records the error
+and marks the document ``partial``. ``get(name)`` fails with the list of known names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pipeline.document import Document, Line
+from pipeline.layout import Zones
+from pipeline.normalize import UPPER, join_lines
+from schemas.record import Provenance, Record
+
+
+@dataclass
+class Context:
+    doc: Document
+    zones: Zones
+    record: Record
+    cache: dict[str, object] = field(default_factory=dict)
+
+    def body_view(self) -> TextView:
+        view = self.cache.get("body_view")
+        if view is None:
+            view = TextView(self.zones.body)
+            self.cache["body_view"] = view
+        return view  # type: ignore[return-value]
+
+
+class Extractor(Protocol):
+    name: str
+    fields: tuple[str, ...]
+
+    def extract(self, ctx: Context) -> None: ...
+
+
+def provenance(lines: Iterable[Line], extractor: str, text: str | None = None,
+               confidence: float | None = None) -> Provenance:
+    """Provenance of a value read from ``lines``: first page, union box on that page."""
+    lines = [ln for ln in lines if ln is not None]
+    if not lines:
+        return Provenance(page=None, bbox=None, text=text or "", extractor=extractor)
+    first = lines[0]
+    same_page = [ln for ln in lines if ln.page == first.page and ln.bbox is not None]
+    bbox = None
+    if same_page:
+        bbox = (
+            min(ln.bbox[0] for ln in same_page),  # type: ignore[index]
+            min(ln.bbox[1] for ln in same_page),  # type: ignore[index]
+            max(ln.bbox[2] for ln in same_page),  # type: ignore[index]
+            max(ln.bbox[3] for ln in same_page),  # type: ignore[index]
+        )
+    conf = confidence if confidence is not None else min(ln.confidence for ln in lines)
+    return Provenance(
+        page=first.page,
+        bbox=bbox,
+        text=text if text is not None else join_lines([ln.text for ln in lines]),
+        source=first.source,
+        extractor=extractor,
+        confidence=round(conf, 3),
+    )
+
+
+class TextView:
+    """Lines joined into one running text, with the way back from a character to its line.
+
+    Body sentences wrap across lines (and, in exports, across blank lines), so patterns such as
+    ``trước ngày 4/6/2021`` are searched in the joined text and their provenance is the lines
+    the match covers.
+    """
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = [ln for ln in lines if ln.text]
+        parts: list[str] = []
+        self.starts: list[int] = []
+        pos = 0
+        for ln in self.lines:
+            text = ln.text
+            if parts:
+                prev = parts[-1]
+                sep = "" if prev.endswith("-") and prev[-2:-1].isalpha() and text[:1].islower() else " "
+                parts.append(sep)
+                pos += len(sep)
+            self.starts.append(pos)
+            parts.append(text)
+            pos += len(text)
+        self.text = "".join(parts)
+
+    def lines_for(self, start: int, end: int) -> list[Line]:
+        if not self.lines:
+            return []
+        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        j = max(bisect.bisect_right(self.starts, max(end - 1, start)) - 1, 0)
+        return self.lines[i: j + 1]
+
+    _SENTENCE_END = re.compile(
+        r"(?<=[.;!?])(?<!\b[A-ZĐ]\.)\s+(?=[(\-–+•\d“\"" + UPPER + r"])|(?<=:)\s+(?=[-–+•]\s)|(?<=\./\.)\s*"
+    )
+
+    def sentence_at(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence that holds [start, end)."""
+        s = 0
+        for m in self._SENTENCE_END.finditer(self.text, 0, start):
+            s = m.end()
+        m = self._SENTENCE_END.search(self.text, end)
+        e = m.start() if m else len(self.text)
+        return s, e
+
+
+# ---------------------------------------------------------------------------- dates
+
+DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
+DATE_WORDS = r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d{2})"
+DATE_ANY = rf"(?:{DATE_NUMERIC}|{DATE_WORDS})"
+
+
+def make_date(day: str | int | None, month: str | int | None, year: str | int | None) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def date_from_match(m: re.Match[str]) -> dt.date | None:
+    g = m.groupdict()
+    if g.get("d") is not None:
+        return make_date(g["d"], g["m"], g["y"])
+    return make_date(g.get("d2"), g.get("m2"), g.get("y2"))
+
+
+# ---------------------------------------------------------------------------- registry
+
+def _registry() -> dict[str, Extractor]:
+    from extractors import (
+        contacts,
+        deadlines,
+        doc_type,
+        issuer,
+        marks,
+        number,
+        recipients,
+        references,
+        signatures,
+        signer,
+        subject,
+    )
+    from extractors import dates as dates_mod
+
+    items: list[Extractor] = [
+        number.NumberExtractor(),
+        doc_type.DocTypeExtractor(),
+        issuer.IssuerExtractor(),
+        dates_mod.IssueDateExtractor(),
+        subject.SubjectExtractor(),
+        recipients.RecipientsExtractor(),
+        recipients.DistributionExtractor(),
+        signer.SignerExtractor(),
+        deadlines.DeadlinesExtractor(),
+        references.ReferencesExtractor(),
+        contacts.ContactsExtractor(),
+        marks.MarksExtractor(),
+        signatures.TextSignaturesExtractor(),
+    ]
+    return {e.name: e for e in items}
+
+
+_REGISTRY: dict[str, Extractor] | None = None
+
+
+def registry() -> dict[str, Extractor]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = _registry()
+    return _REGISTRY
+
+
+def get(name: str) -> Extractor:
+    reg = registry()
+    try:
+        return reg[name]
+    except KeyError:
+        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(reg)}") from None

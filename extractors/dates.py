@@ -1,0 +1,68 @@
+"""Place and date of issue (địa danh, ngày tháng năm ban hành), from the place/date line.
+
+``Quảng Ngãi, ngày 06 tháng 11 năm 2024`` → place ``Quảng Ngãi``, 2024-11-06. A day or month
+left blank for the signing system to stamp (``ngày       tháng 11 năm 2024``) gives no date
+but keeps the year and the month. A line the regular pattern cannot read (``Hà Nội, 13/9/2022``)
+goes to dateparser, loaded on first use only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.base import DATE_NUMERIC, Context, make_date, provenance
+from extractors.ruleset import rules
+
+
+@lru_cache(maxsize=1)
+def _dateparser():
+    import dateparser  # heavy import: only when a date line needs it
+
+    return dateparser
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+class IssueDateExtractor:
+    name = "dates"
+    fields = ("place", "issue_date", "issue_year", "issue_month")
+
+    def extract(self, ctx: Context) -> None:
+        line = ctx.zones.date
+        if line is None:
+            return
+        rec = ctx.record
+        prov = provenance([line], self.name)
+        m = rules().anchors["date_line"].match(line.text)
+        if m:
+            place = (m.group("place") or "").strip() or None
+            day, month, year = _int(m.group("day")), _int(m.group("month")), _int(m.group("year"))
+        else:  # pragma: no cover - is_date_line guarantees the match
+            return
+        if month is not None and not 1 <= month <= 12:
+            rec.warnings.append(f"month out of range in date line: {line.text!r}")
+            month = None
+        date = make_date(day, month, year) if day is not None and month is not None else None
+        if day is not None and month is not None and date is None:
+            rec.warnings.append(f"impossible date in date line: {line.text!r}")
+        if place:
+            rec.set("place", place, prov)
+        rec.set("issue_year", year, prov)
+        rec.set("issue_month", month, prov)
+        rec.set("issue_date", date, prov)
+
+
+def parse_loose_date(text: str):
+    """A date from odd wording (``13/9/2022``, ``ngày 13 tháng 9 năm 2022``) via regex, then
+    dateparser; None when neither reads it."""
+    m = re.search(DATE_NUMERIC, text)
+    if m:
+        return make_date(m.group("d"), m.group("m"), m.group("y"))
+    parsed = _dateparser().parse(
+        text, languages=["vi"], settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True}
+    )
+    return parsed.date() if parsed else None

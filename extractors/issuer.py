@@ -1,0 +1,54 @@
+"""Issuing body and its parent (tên cơ quan ban hành, cơ quan chủ quản), header left column.
+
+The column holds one or two names, each possibly wrapped over two lines. A line that starts
+with an organisation word (``VĂN PHÒNG``, ``SỞ``, ``CỤC``… see ``rules/authority.yaml``) and
+does not continue the line above starts a new name; the last name is the issuer and the
+ones above it its parent::
+
+    UBND TỈNH QUẢNG NGÃI   → issuer_parent          ỦY BAN NHÂN DÂN   → issuer, one name
+    VĂN PHÒNG              → issuer                 TỈNH QUẢNG NGÃI      on two lines
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.base import Context, provenance
+from extractors.ruleset import rules
+from pipeline.document import Line
+from pipeline.normalize import fold
+
+_CONNECTOR = re.compile(r"(?:\bVÀ|[-,&])\s*$")
+
+
+def split_units(lines: list[Line]) -> list[list[Line]]:
+    heads = rules().org_heads_folded
+    units: list[list[Line]] = []
+    for ln in lines:
+        f = fold(ln.text).strip()
+        starts_org = any(f == h or f.startswith(h + " ") for h in heads)
+        if units and (not starts_org or _CONNECTOR.search(units[-1][-1].text)):
+            units[-1].append(ln)
+        else:
+            units.append([ln])
+    return units
+
+
+def _name(lines: list[Line]) -> str:
+    return re.sub(r"\s+", " ", " ".join(ln.text for ln in lines)).strip(" -_")
+
+
+class IssuerExtractor:
+    name = "issuer"
+    fields = ("issuer", "issuer_parent")
+
+    def extract(self, ctx: Context) -> None:
+        lines = [ln for ln in ctx.zones.issuer if ln.text.strip(" -_")]
+        if not lines:
+            return
+        units = split_units(lines)
+        rec = ctx.record
+        rec.set("issuer", _name(units[-1]), provenance(units[-1], self.name))
+        if len(units) > 1:
+            parent = [ln for unit in units[:-1] for ln in unit]
+            rec.set("issuer_parent", _name(parent), provenance(parent, self.name))

@@ -1,0 +1,74 @@
+"""Documents the letter cites: type, code and date.
+
+``Thực hiện Công văn số 1453/BTTTT-HTQT ngày 07/5/2021 của Bộ Thông tin và Truyền thông`` →
+(Công văn, ``1453/BTTTT-HTQT``, 2021-05-07); ``Quyết định số 505/QĐ-TTg`` → (Quyết định,
+``505/QĐ-TTg``, no date); ``Luật Tổ chức Chính phủ số 63/2025/QH15`` → (Luật, ``63/2025/QH15``).
+``Văn bản số 4247/BTTTT-THH`` takes its type from the code. Each code is listed once, with
+the first date given for it; the letter's own code is not a reference.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractors.base import DATE_ANY, Context, date_from_match, provenance
+from extractors.doc_type import type_from_code
+from extractors.ruleset import rules
+from pipeline.normalize import fold
+from schemas.record import Reference
+
+CODE = r"\d+[a-z]?(?:/(?:19|20)\d{2})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"
+
+
+@lru_cache(maxsize=1)
+def pattern() -> re.Pattern[str]:
+    r = rules()
+    words = sorted({t.name for t in r.doc_types} | set(r.reference_words), key=len, reverse=True)
+    word = "|".join(re.escape(w) for w in words)
+    return re.compile(
+        rf"(?P<word>(?<![^\W\d_])(?:{word}))(?P<name>\s+[^\d;:.]{{1,80}}?)??\s+(?:số\s+)?"
+        rf"(?P<code>{CODE})(?:\s*,?\s*(?:ngày\s+)?{DATE_ANY})?",
+        re.IGNORECASE,
+    )
+
+
+def canonical_type(word: str, code: str) -> str | None:
+    known = rules().type_by_folded.get(fold(word))
+    if known is not None and fold(word) not in ("VAN BAN",):
+        return known.name
+    found = type_from_code(code)
+    return found.name if found else word[:1].upper() + word[1:].lower()
+
+
+class ReferencesExtractor:
+    name = "references"
+    fields = ("references",)
+
+    def extract(self, ctx: Context) -> None:
+        view = ctx.body_view()
+        rec = ctx.record
+        own = {rec.code, f"/{rec.symbol}" if rec.symbol else None}
+        by_code: dict[str, Reference] = {}
+        lines = []
+        subject_text = " ".join(ln.text for ln in ctx.zones.subject)
+        for text, in_body in ((subject_text, False), (view.text, True)):
+            for m in pattern().finditer(text):
+                code = m.group("code")
+                if code in own:
+                    continue
+                if m.group("name") and fold(m.group("word")) not in ("LUAT", "BO LUAT", "PHAP LENH"):
+                    continue  # "Quyết định này … số" is not a citation
+                date = date_from_match(m)
+                ref = by_code.get(code)
+                if ref is None:
+                    by_code[code] = Reference(
+                        doc_type=canonical_type(m.group("word"), code), code=code, date=date
+                    )
+                    if in_body:
+                        lines.extend(view.lines_for(m.start(), m.end()))
+                elif ref.date is None and date is not None:
+                    ref.date = date
+        if by_code:
+            src = lines or ctx.zones.subject
+            rec.set("references", list(by_code.values()), provenance(src, self.name))

@@ -1,0 +1,89 @@
+"""Signer name, title and signing authority (quyền hạn, chức vụ, họ tên người ký).
+
+The signature block reads top-down: authority lines with their prefixes, the signer's title,
+then (under the signature and seal) the name::
+
+    TL. CHỦ TỊCH                signing_authority = "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG"
+    KT. CHÁNH VĂN PHÒNG
+    PHÓ CHÁNH VĂN PHÒNG         signer_title      = "PHÓ CHÁNH VĂN PHÒNG"
+    Phùng Tô Long               signer_name       = "Phùng Tô Long"
+
+``(Đã ký)``, stamp text and e-signature lines between title and name are skipped; ranks and
+degrees before a name (``Thượng tướng``, ``TS.``) are not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.base import Context, provenance
+from extractors.ruleset import rules
+from pipeline.document import Line
+from pipeline.layout import is_authority, is_upper, looks_like_name, strip_name_prefix
+from pipeline.normalize import fold
+
+
+def _noise(line: Line) -> bool:
+    return bool(rules().anchors["signature_noise_folded"].match(fold(line.text))) or bool(
+        re.match(r"^\s*\d{4}-\d{2}-\d{2}T", line.text)
+    )
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
+
+
+def parse_block(lines: list[Line]):
+    """(authority lines, title lines, name line) of a signature block."""
+    groups: list[list[Line]] = []  # authority groups, each a prefix line + wrapped lines
+    upper_run: list[Line] = []
+    name_line = None
+    for ln in lines:
+        if not ln.text or _noise(ln):
+            continue
+        if is_authority(ln):
+            if upper_run and groups:
+                groups[-1].extend(upper_run)
+            elif upper_run:
+                groups.extend([[u] for u in upper_run])
+            upper_run = []
+            groups.append([ln])
+            continue
+        if is_upper(ln):
+            upper_run.append(ln)
+            continue
+        if (upper_run or groups) and looks_like_name(ln.text):
+            name_line = ln
+            break
+    if not upper_run and groups:
+        # "KT. BỘ TRƯỞNG" alone: the authority line doubles as the title
+        upper_run = []
+    title = upper_run[-1:] if upper_run else []
+    extra = upper_run[:-1]
+    if extra:  # upper-case lines without a prefix above the title (``TRƯỞNG BAN``)
+        groups.extend([[u] for u in extra])
+    return groups, title, name_line
+
+
+class SignerExtractor:
+    name = "signer"
+    fields = ("signer_name", "signer_title", "signing_authority")
+
+    def extract(self, ctx: Context) -> None:
+        lines = ctx.zones.signature
+        if not lines:
+            return
+        groups, title, name_line = parse_block(lines)
+        rec = ctx.record
+        if groups:
+            flat = [ln for g in groups for ln in g]
+            value = " / ".join(_clean(" ".join(ln.text for ln in g)) for g in groups)
+            rec.set("signing_authority", value, provenance(flat, self.name))
+        if title:
+            rec.set("signer_title", _clean(title[0].text), provenance(title, self.name))
+        if name_line is not None:
+            rec.set(
+                "signer_name",
+                _clean(strip_name_prefix(name_line.text)),
+                provenance([name_line], self.name),
+            )

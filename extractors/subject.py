@@ -1,0 +1,30 @@
+"""Subject (trích yếu nội dung).
+
+A công văn carries it under the number as ``V/v tổ chức hoạt động nhân Ngày Viễn thông…``;
+other types carry it in bold under the type name (``THÔNG BÁO`` / ``Về việc tham dự Hội
+nghị…``). Wrapped lines are joined; a leading ``V/v`` or ``Về việc`` is dropped, as every
+công văn has it and it says nothing of the subject.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.base import Context, provenance
+from pipeline.normalize import join_lines
+
+_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*[:.]?\s*")
+
+
+class SubjectExtractor:
+    name = "subject"
+    fields = ("subject",)
+
+    def extract(self, ctx: Context) -> None:
+        lines = ctx.zones.subject
+        if not lines:
+            return
+        text = join_lines([ln.text for ln in lines])
+        text = _PREFIX.sub("", text).strip().rstrip(".;,")
+        if text:
+            ctx.record.set("subject", text, provenance(lines, self.name))

@@ -1,0 +1,162 @@
+"""``vanthu``: the command line, a thin shell over :mod:`pipeline.api`.
+
+    vanthu ingest FOLDER... --out DATASET     read every file (recursively) into the dataset
+    vanthu show FILE                          one document's fields and where each came from
+    vanthu summary DATASET                    the dataset's documents as a short table
+
+Exit codes: 0 every input has a record and none failed; 1 some files failed (their records
+say why; the rest is written); 2 nothing to do (bad arguments, no input files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from pipeline.api import extract, ingest, read_dataset
+from schemas.record import Record
+
+FIELD_ORDER = (
+    "doc_type", "doc_type_code", "number", "symbol", "code", "issuer", "issuer_parent", "place",
+    "issue_date", "issue_year", "issue_month", "subject", "recipients", "distribution",
+    "signer_name", "signer_title", "signing_authority", "deadlines", "references", "contacts",
+    "urgency", "secrecy", "signatures",
+)
+
+
+def _short(value, width: int) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "\n".join(f"    - {_fmt(v)}" for v in value).join(["\n", ""])
+    if hasattr(value, "__dataclass_fields__"):
+        return ", ".join(f"{k}={_fmt(getattr(value, k))}" for k in value.__dataclass_fields__
+                         if getattr(value, k) not in (None, []))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def show_record(rec: Record, out=sys.stdout) -> None:
+    print(f"{rec.source_path}", file=out)
+    print(f"  status: {rec.status.value}   format: {rec.source_format}   pages: {rec.page_count}"
+          f"   doc_id: {rec.doc_id[:16]}…", file=out)
+    for err in rec.errors:
+        print(f"  error: {err}", file=out)
+    for warn in rec.warnings:
+        print(f"  warning: {warn}", file=out)
+    for name in FIELD_ORDER:
+        value = getattr(rec, name)
+        if value in (None, []):
+            continue
+        print(f"  {name}: {_fmt(value)}", file=out)
+        prov = rec.provenance.get(name)
+        if prov is not None:
+            where = f"page {prov.page}" if prov.page else "no pages"
+            if prov.bbox:
+                where += " box (" + ", ".join(f"{v:.0f}" for v in prov.bbox) + ")"
+            print(f"      ↳ {where}, {prov.source}, {prov.extractor}, "
+                  f"conf {prov.confidence:.2f}: {_short(prov.text, 90)!r}", file=out)
+
+
+def print_summary(df, out=sys.stdout) -> None:
+    if df.empty:
+        print("(no documents)", file=out)
+        return
+    cols = [("source_path", 34), ("status", 7), ("doc_type", 10), ("code", 20),
+            ("issue_date", 10), ("signer_name", 20)]
+    print("  ".join(name.ljust(w) for name, w in cols), file=out)
+    print("  ".join("-" * w for _, w in cols), file=out)
+    for _, row in df.iterrows():
+        vals = []
+        for name, w in cols:
+            v = row[name]
+            if name == "source_path":
+                v = str(v)[-w:]
+            elif name == "issue_date":
+                v = "" if v is None or str(v) == "NaT" else str(v)[:10]
+            vals.append(_short("" if v is None or (isinstance(v, float)) else v, w).ljust(w))
+        print("  ".join(vals), file=out)
+    counts = df["status"].value_counts().to_dict()
+    print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+          + f"  ({len(df)} documents)", file=out)
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    bar = tqdm(unit="doc", disable=None if not args.no_progress else True, desc="vanthu")
+
+    def tick(rec: Record) -> None:
+        bar.update(1)
+
+    report = ingest(args.paths, args.out, workers=args.workers, retry_failed=args.retry_failed,
+                    progress=tick)
+    bar.close()
+    for problem in report.problems:
+        print(f"vanthu: {problem}", file=sys.stderr)
+    print(f"{report.inputs} input files: {report.processed} processed, {report.skipped} already "
+          f"in {args.out}; " + ", ".join(f"{k}: {v}" for k, v in sorted(report.by_status.items())))
+    for fail in report.failures:
+        print(f"FAILED {fail['path']}: {fail['error']}", file=sys.stderr)
+    if args.summary:
+        print()
+        print_summary(read_dataset(args.out))
+    if report.inputs == 0:
+        print("vanthu: no input files", file=sys.stderr)
+        return 2
+    return 1 if report.failed else 0
+
+
+def cmd_show(args) -> int:
+    rec = extract(args.file)
+    if args.json:
+        print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        show_record(rec)
+    return 1 if rec.status.value == "failed" else 0
+
+
+def cmd_summary(args) -> int:
+    print_summary(read_dataset(args.dataset))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vanthu", description="Vietnamese official documents to structured records."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="read files and folders into a Parquet dataset")
+    p.add_argument("paths", nargs="+", help="files or folders (read recursively)")
+    p.add_argument("--out", required=True, help="dataset directory (created if missing)")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="process again files whose earlier record failed")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--summary", action="store_true", help="print the dataset as a table after")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("show", help="one document's record and where each value came from")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="the record as JSON")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("summary", help="a dataset's documents as a short table")
+    p.add_argument("dataset")
+    p.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

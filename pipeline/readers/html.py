@@ -1,0 +1,98 @@
+"""HTML pages (``.html``).
+
+A saved web page holds the letter as one region of a much larger page: the national
+legal-document database (vbpl) wraps it in menus, breadcrumbs and tabs, in 1 MB of markup.
+The region is found from its own anchor, the national motto ``CỘNG HÒA XÃ HỘI CHỦ NGHĨA
+VIỆT NAM``: walk up from that text until the element holds a letter's worth of text. A page
+without the motto is read whole.
+
+Block elements and ``<br>`` break lines; table cells are read left to right, each cell's lines
+together, so the two-column header comes out issuer first; ``<b>``/``<strong>`` over a whole
+line marks it bold.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+from pipeline.document import Document, Line, Page
+from pipeline.errors import CorruptFileError
+from pipeline.normalize import fold, normalize_line
+from pipeline.readers.text import decode
+
+BLOCK = {
+    "p", "div", "br", "tr", "td", "th", "li", "ul", "ol", "table", "tbody", "thead",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer",
+    "blockquote", "pre", "hr", "dd", "dt", "dl", "center", "form", "main", "nav",
+}
+DROP = ("script", "style", "noscript", "svg", "template", "head", "iframe", "button")
+REGION_MIN_CHARS = 800
+
+
+def _is_bold(el) -> bool:
+    if el.tag in ("b", "strong"):
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "font-weight:bold" in style or "font-weight:700" in style
+
+
+class _Linearizer:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self._parts: list[tuple[str, bool]] = []
+
+    def flush(self) -> None:
+        text = "".join(p for p, _ in self._parts)
+        if text.strip():
+            visible = [b for p, b in self._parts if p.strip()]
+            self.lines.append(Line(text=normalize_line(text), bold=all(visible)))
+        elif self.lines and self.lines[-1].text:
+            self.lines.append(Line(text=""))
+        self._parts = []
+
+    def walk(self, el, bold: bool = False) -> None:
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            if el.tail:
+                self._parts.append((el.tail, bold))
+            return
+        tag = el.tag.lower()
+        block = tag in BLOCK
+        here_bold = bold or _is_bold(el)
+        if block:
+            self.flush()
+        if el.text:
+            self._parts.append((el.text, here_bold))
+        for child in el:
+            self.walk(child, here_bold)
+            if child.tail:
+                self._parts.append((child.tail, here_bold))
+        if block:
+            self.flush()
+
+
+def _region(root):
+    for node in root.xpath("//text()[contains(., 'XÃ HỘI CHỦ NGHĨA') or contains(., 'XA HOI CHU NGHIA')]"):
+        if "CONG HOA" not in fold(str(node)) and "XA HOI CHU NGHIA" not in fold(str(node)):
+            continue
+        el = node.getparent()
+        while el is not None and el.getparent() is not None:
+            if len(el.text_content()) >= REGION_MIN_CHARS:
+                return el
+            el = el.getparent()
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def read(path: str, data: bytes) -> Document:
+    text = decode(path, data)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise CorruptFileError(path, f"the HTML cannot be parsed ({exc})") from None
+    for el in root.xpath("//" + " | //".join(DROP)):
+        el.drop_tree()
+    lin = _Linearizer()
+    lin.walk(_region(root))
+    lin.flush()
+    return Document(path=path, format="html", pages=[Page(number=1, lines=lin.lines)])

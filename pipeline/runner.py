@@ -1,0 +1,98 @@
+"""Runs one file through the steps: bytes → reader → zones → extractors → record.
+
+Nothing here raises for a bad document: a file that cannot be read gives a record with
+``status = failed`` and the reason in ``errors`` (``the PDF is encrypted and needs a
+password``); an extractor that fails leaves its fields empty, says why, and marks the record
+``partial``. A batch therefore always has one record per input file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+
+from extractors.base import Context, registry
+from pipeline.errors import VanthuError
+from pipeline.layout import zone
+from pipeline.readers import read_document
+from schemas.record import CORE_FIELDS, Record, Status
+
+
+def doc_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def failed_record(path: str, message: str, *, data: bytes | None = None,
+                  fmt: str = "unknown") -> Record:
+    return Record(
+        doc_id=doc_id_of(data) if data is not None else "",
+        source_path=path,
+        source_format=fmt,
+        status=Status.FAILED,
+        errors=[message],
+        file_size=len(data) if data is not None else None,
+        ingested_at=dt.datetime.now(dt.timezone.utc),
+    )
+
+
+def process_bytes(path: str, data: bytes) -> Record:
+    """The record of one file whose bytes are already read."""
+    fmt = Path(path).suffix.lower().lstrip(".") or "unknown"
+    try:
+        doc = read_document(path, data)
+    except VanthuError as exc:
+        return failed_record(path, exc.message, data=data, fmt=fmt)
+    except Exception as exc:  # a reader bug must not stop the batch
+        return failed_record(path, f"internal error while reading: {exc!r}", data=data, fmt=fmt)
+
+    rec = Record(
+        doc_id=doc_id_of(data),
+        source_path=path,
+        source_format=doc.format,
+        page_count=len(doc.pages),
+        text_pages=doc.text_pages,
+        file_size=len(data),
+        ingested_at=dt.datetime.now(dt.timezone.utc),
+    )
+    rec.errors.extend(doc.errors)
+    rec.warnings.extend(doc.warnings)
+    empty = [p.number for p in doc.pages if not p.has_text]
+    if empty and len(empty) == len(doc.pages):
+        rec.status = Status.FAILED
+        rec.errors.append(
+            "no text layer on any page (a scanned document): OCR is needed to read it"
+        )
+        return rec
+    if empty:
+        rec.warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}")
+
+    try:
+        zones = zone(doc)
+    except Exception as exc:
+        rec.status = Status.FAILED
+        rec.errors.append(f"internal error while finding the layout: {exc!r}")
+        return rec
+    ctx = Context(doc=doc, zones=zones, record=rec)
+    for name, extractor in registry().items():
+        try:
+            extractor.extract(ctx)
+        except Exception as exc:
+            rec.errors.append(f"extractor {name} failed: {exc!r}")
+    missing = [f for f in CORE_FIELDS if getattr(rec, f) in (None, "", [])]
+    if missing:
+        rec.warnings.append(f"not found: {', '.join(missing)}")
+    rec.status = Status.PARTIAL if (rec.errors or missing or empty) else Status.OK
+    return rec
+
+
+def process_file(path: str | os.PathLike[str]) -> Record:
+    """The record of one file on disk."""
+    path = str(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return failed_record(path, f"the file cannot be read ({exc.strerror or exc})")
+    return process_bytes(path, data)

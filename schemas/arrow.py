@@ -1,0 +1,148 @@
+"""The Parquet schema of a vanthu dataset, kept in step with :mod:`schemas.record`.
+
+A dataset is a directory with three tables, each a folder of Parquet parts that pandas,
+pyarrow and DuckDB read as one table:
+
+- ``documents``: one row per input file (the data contract: ``doc_id``, ``code``,
+  ``issue_date`` as a date, ``recipients`` as a list, ``signatures`` as a list of structs…);
+- ``fields``: one row per extracted field with its provenance (page, box, source text);
+- ``signatures``: one row per signature, keyed by ``doc_id``, for analysts who want them flat.
+
+A test checks that every column of ``documents`` is an attribute of ``Record`` and back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from schemas.record import Record
+
+TZ = "UTC"
+
+SIGNATURE_TYPE = pa.struct(
+    [
+        ("signer", pa.string()),
+        ("signed_at", pa.timestamp("us", tz=TZ)),
+        ("source", pa.string()),
+        ("field", pa.string()),
+        ("organisation", pa.string()),
+        ("subfilter", pa.string()),
+        ("intact", pa.bool_()),
+        ("timestamp_at", pa.timestamp("us", tz=TZ)),
+        ("page", pa.int32()),
+        ("errors", pa.list_(pa.string())),
+    ]
+)
+DEADLINE_TYPE = pa.struct([("date", pa.date32()), ("text", pa.string())])
+REFERENCE_TYPE = pa.struct(
+    [("doc_type", pa.string()), ("code", pa.string()), ("date", pa.date32())]
+)
+CONTACT_TYPE = pa.struct(
+    [("name", pa.string()), ("phone", pa.string()), ("email", pa.string())]
+)
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("source_format", pa.string()),
+        ("page_count", pa.int32()),
+        ("status", pa.string()),
+        ("errors", pa.list_(pa.string())),
+        ("warnings", pa.list_(pa.string())),
+        ("doc_type", pa.string()),
+        ("doc_type_code", pa.string()),
+        ("number", pa.string()),
+        ("symbol", pa.string()),
+        ("code", pa.string()),
+        ("issuer", pa.string()),
+        ("issuer_parent", pa.string()),
+        ("place", pa.string()),
+        ("issue_date", pa.date32()),
+        ("issue_year", pa.int32()),
+        ("issue_month", pa.int32()),
+        ("subject", pa.string()),
+        ("recipients", pa.list_(pa.string())),
+        ("distribution", pa.list_(pa.string())),
+        ("signer_name", pa.string()),
+        ("signer_title", pa.string()),
+        ("signing_authority", pa.string()),
+        ("signatures", pa.list_(SIGNATURE_TYPE)),
+        ("deadlines", pa.list_(DEADLINE_TYPE)),
+        ("references", pa.list_(REFERENCE_TYPE)),
+        ("contacts", pa.list_(CONTACT_TYPE)),
+        ("urgency", pa.string()),
+        ("secrecy", pa.string()),
+        ("text_pages", pa.int32()),
+        ("file_size", pa.int64()),
+        ("ingested_at", pa.timestamp("us", tz=TZ)),
+        ("schema_version", pa.string()),
+    ]
+)
+
+FIELDS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("field", pa.string()),
+        ("value", pa.string()),  # JSON of the value, so one column holds every field's type
+        ("page", pa.int32()),
+        ("x0", pa.float32()),
+        ("y0", pa.float32()),
+        ("x1", pa.float32()),
+        ("y1", pa.float32()),
+        ("text", pa.string()),
+        ("source", pa.string()),
+        ("extractor", pa.string()),
+        ("confidence", pa.float32()),
+    ]
+)
+
+SIGNATURES = pa.schema(
+    [("doc_id", pa.string()), ("source_path", pa.string())]
+    + [(f.name, f.type) for f in SIGNATURE_TYPE]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "fields": FIELDS,
+    "signatures": SIGNATURES,
+}
+
+
+def _json_default(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def record_rows(record: Record) -> dict[str, list[dict[str, Any]]]:
+    """The rows one record contributes to each table."""
+    doc = record.to_dict(with_provenance=False)
+    doc_row = {name: doc.get(name) for name in DOCUMENTS.names}
+    field_rows = []
+    for name, prov in record.provenance.items():
+        box = prov.bbox or (None, None, None, None)
+        field_rows.append(
+            {
+                "doc_id": record.doc_id,
+                "source_path": record.source_path,
+                "field": name,
+                "value": json.dumps(doc.get(name), ensure_ascii=False, default=_json_default),
+                "page": prov.page,
+                "x0": box[0],
+                "y0": box[1],
+                "x1": box[2],
+                "y1": box[3],
+                "text": prov.text,
+                "source": prov.source,
+                "extractor": prov.extractor,
+                "confidence": prov.confidence,
+            }
+        )
+    sig_rows = [
+        {"doc_id": record.doc_id, "source_path": record.source_path, **sig}
+        for sig in doc["signatures"]
+    ]
+    return {"documents": [doc_row], "fields": field_rows, "signatures": sig_rows}

@@ -1,0 +1,152 @@
+"""Typed records: what vanthu says about one input file.
+
+A record is flat on purpose: one attribute per column of the ``documents`` table, so that an
+analyst's ``df.signer_name`` and an archivist's ``vanthu show`` speak of the same thing.
+Where each value came from is kept beside it in ``provenance`` (one :class:`Provenance`
+per field), which becomes the ``fields`` table of the dataset.
+
+Example: for the letter whose number line reads ``Số: 4644/BTTTT-CĐSQG`` the record holds
+``number="4644"``, ``symbol="BTTTT-CĐSQG"``, ``code="4644/BTTTT-CĐSQG"`` and
+``provenance["code"] = Provenance(page=1, text="Số: 4644/BTTTT-CĐSQG", source="text_layer",
+extractor="number", ...)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, fields
+from dataclasses import field as dc_field
+from enum import Enum
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class Status(str, Enum):
+    """Outcome of one document: ``ok`` (read and the core fields found), ``partial`` (read,
+    but some core field is missing or a step reported an error), ``failed`` (not readable)."""
+
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+class Source(str, Enum):
+    """Where a value was read from."""
+
+    TEXT_LAYER = "text_layer"
+    OCR = "ocr"
+    SIGNATURE_WIDGET = "signature_widget"
+    SIGNATURE_DICT = "signature_dict"
+    NLP = "nlp"
+
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where one field's value came from: 1-based page, the box on that page (PDF points,
+    ``None`` for formats without geometry), the line(s) of text it was read from, the layer,
+    the extractor that produced it and a confidence in [0, 1]."""
+
+    page: int | None
+    bbox: BBox | None
+    text: str
+    source: str = Source.TEXT_LAYER.value
+    extractor: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Signature:
+    signer: str | None
+    signed_at: dt.datetime | None
+    source: str
+    field: str | None = None
+    organisation: str | None = None
+    subfilter: str | None = None
+    intact: bool | None = None
+    timestamp_at: dt.datetime | None = None
+    page: int | None = None
+    errors: list[str] = dc_field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Deadline:
+    date: dt.date | None
+    text: str
+
+
+@dataclass(slots=True)
+class Reference:
+    doc_type: str | None
+    code: str
+    date: dt.date | None
+
+
+@dataclass(slots=True)
+class Contact:
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+# Fields that an official letter must have for its record to be "ok"; a missing one makes it
+# "partial" (the record is kept, the gap is said in ``errors``).
+CORE_FIELDS = ("doc_type", "symbol", "issuer", "issue_year", "subject", "signer_name")
+
+
+@dataclass(slots=True)
+class Record:
+    doc_id: str
+    source_path: str
+    source_format: str
+    page_count: int | None = None
+    status: Status = Status.OK
+    errors: list[str] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)
+    doc_type: str | None = None
+    doc_type_code: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    code: str | None = None
+    issuer: str | None = None
+    issuer_parent: str | None = None
+    place: str | None = None
+    issue_date: dt.date | None = None
+    issue_year: int | None = None
+    issue_month: int | None = None
+    subject: str | None = None
+    recipients: list[str] = dc_field(default_factory=list)
+    distribution: list[str] = dc_field(default_factory=list)
+    signer_name: str | None = None
+    signer_title: str | None = None
+    signing_authority: str | None = None
+    signatures: list[Signature] = dc_field(default_factory=list)
+    deadlines: list[Deadline] = dc_field(default_factory=list)
+    references: list[Reference] = dc_field(default_factory=list)
+    contacts: list[Contact] = dc_field(default_factory=list)
+    urgency: str | None = None
+    secrecy: str | None = None
+    text_pages: int | None = None
+    file_size: int | None = None
+    ingested_at: dt.datetime | None = None
+    schema_version: str = SCHEMA_VERSION
+    provenance: dict[str, Provenance] = dc_field(default_factory=dict)
+
+    def set(self, name: str, value: Any, prov: Provenance | None) -> None:
+        """Set a field and remember where it came from (the only way extractors write)."""
+        setattr(self, name, value)
+        if prov is not None and value not in (None, [], ""):
+            self.provenance[name] = prov
+
+    def to_dict(self, *, with_provenance: bool = True) -> dict[str, Any]:
+        out = asdict(self)
+        out["status"] = self.status.value
+        if not with_provenance:
+            out.pop("provenance")
+        return out
+
+
+RECORD_COLUMNS = tuple(f.name for f in fields(Record) if f.name != "provenance")
