@@ -286,6 +286,10 @@ def _vv_block(lines, vv_i, header_end, geometry, mid) -> list[Line]:
             block.append(ln)
         else:
             if not ln.text:
+                # one blank line between wrapped parts (web pages put each in a paragraph)
+                nxt = lines[k + 1] if k + 1 < len(lines) else None
+                if nxt is not None and nxt.text[:1].islower() and k + 1 < header_end + 1:
+                    continue
                 break
             if is_motto(ln) or is_date_line(ln) or is_kinh_gui(ln) or is_upper(ln):
                 break
@@ -309,11 +313,15 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool) -> tuple[lis
     while j < n and len(subject) < 6:
         ln = lines[j]
         if not ln.text:
-            if geometry:
+            if geometry or bold_mode:
                 j += 1
                 continue
             break
-        if is_rule(ln) or is_kinh_gui(ln) or _a("body_start_folded").match(fold(ln.text)):
+        if (
+            is_rule(ln) or is_kinh_gui(ln)
+            or (not bold_mode and _a("body_start_folded").match(fold(ln.text)))
+            or _a("issuing_authority_folded").match(fold(ln.text))
+        ):
             break
         if bold_mode and not ln.bold:
             break
@@ -325,8 +333,6 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool) -> tuple[lis
             height = prev.bbox[3] - prev.bbox[1]
             if ln.page != prev.page or ln.bbox[1] - prev.bbox[3] > 0.9 * height:
                 break
-        elif not bold_mode:
-            break
         subject.append(ln)
         j += 1
     return subject, j

@@ -29,24 +29,24 @@ def _paragraph_line(par: Paragraph) -> list[Line]:
     return [Line(text=normalize_line(part), bold=bold) for part in text.split("\n")]
 
 
-def _walk(container, out: list[Line]) -> None:
+def _walk(container, out: list[Line], parent) -> None:
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
-            out.extend(_paragraph_line(Paragraph(child, None)))
+            out.extend(_paragraph_line(Paragraph(child, parent)))
         elif child.tag == qn("w:tbl"):
-            table = Table(child, None)
+            table = Table(child, parent)
             for row in table.rows:
                 seen = set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # merged cells repeat
                         continue
                     seen.add(id(cell._tc))
-                    _walk(cell._tc, out)
+                    _walk(cell._tc, out, parent)
                     out.append(Line(text=""))
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                _walk(content, out)
+                _walk(content, out, parent)
 
 
 def read(path: str, data: bytes) -> Document:
@@ -55,5 +55,5 @@ def read(path: str, data: bytes) -> Document:
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise CorruptFileError(path, f"the DOCX file cannot be opened ({exc})") from None
     lines: list[Line] = []
-    _walk(doc.element.body, lines)
+    _walk(doc.element.body, lines, doc._body)
     return Document(path=path, format="docx", pages=[Page(number=1, lines=lines)])

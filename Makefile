@@ -1,0 +1,31 @@
+# The two commands of the README:
+#   make samples   set up, then ingest the bundled samples and print the summary table
+#   make test      set up, then run the tests
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.vanthu-installed
+OUT   ?= out/samples
+
+.PHONY: setup samples test bench lint regen-samples
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+samples: setup
+	$(BIN)/vanthu ingest samples --out $(OUT) --summary
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/bench_text.py
+
+lint: setup
+	$(BIN)/ruff check pipeline extractors schemas tests bench scripts
+
+regen-samples: setup
+	$(BIN)/python scripts/make_samples.py
+	VANTHU_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
