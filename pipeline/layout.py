@@ -160,9 +160,10 @@ def zone(doc: Document) -> Zones:
             header_end = max(anchors) + 1
             # keep a V/v block that follows the last anchor
             while header_end < len(lines) and (
-                not lines[header_end].text or is_vv(lines[header_end]) or _vv_continues(
-                    lines, header_end
-                )
+                not lines[header_end].text or is_vv(lines[header_end])
+                or _vv_continues(lines, header_end) or is_motto(lines[header_end])
+                or is_rule(lines[header_end]) or mark_of(lines[header_end])
+                or is_date_line(lines[header_end])
             ):
                 header_end += 1
         else:

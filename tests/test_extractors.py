@@ -1,0 +1,190 @@
+"""Table-driven extractor tests: one row per variant seen in real letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from pipeline.normalize import detect_legacy, normalize_line
+from pipeline.runner import process_bytes
+
+
+def letter(header: list[str], body: list[str] | None = None, footer: list[str] | None = None) -> str:
+    body = body or ["Nội dung văn bản./."]
+    footer = footer or ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "GIÁM ĐỐC", "", "Lê Văn An"]
+    return "\n".join(header + [""] + body + [""] + footer)
+
+
+def rec_of(text: str, name: str = "x.txt"):
+    return process_bytes(name, text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "line, number, symbol, code",
+    [
+        ("Số: 1453/BTTTT-HTQT", "1453", "BTTTT-HTQT", "1453/BTTTT-HTQT"),
+        ("Số: 06/2026/TT-BXD", "06", "TT-BXD", "06/2026/TT-BXD"),
+        ("Số:     /KH-STTTT", None, "KH-STTTT", "/KH-STTTT"),
+        ("Số: 66.15/2026/NQ-CP", "66.15", "NQ-CP", "66.15/2026/NQ-CP"),
+        ("Số : 15 / QĐ - XPHC", "15", "QĐ-XPHC", "15/QĐ-XPHC"),
+        ("S6: 23/BC-UBND", "23", "BC-UBND", "23/BC-UBND"),  # OCR reads Số as S6
+        (unicodedata.normalize("NFD", "Số: 7/CT-UBND"), "7", "CT-UBND", "7/CT-UBND"),
+    ],
+)
+def test_number_line(line, number, symbol, code):
+    rec = rec_of(letter(["SỞ NỘI VỤ", line, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
+    assert (rec.number, rec.symbol, rec.code) == (number, symbol, code)
+
+
+@pytest.mark.parametrize(
+    "line, place, date, year, month",
+    [
+        ("Hà Nội, ngày 13 tháng 9 năm 2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),
+        ("Quảng Ngãi, ngày       tháng 11 năm 2024", "Quảng Ngãi", None, 2024, 11),
+        ("Hà Nội, ngày     tháng     năm 2021", "Hà Nội", None, 2021, None),
+        ("Phú Yên, ngày  .... tháng 5 năm 2021", "Phú Yên", None, 2021, 5),
+        ("Thành phố Hồ Chí Minh, ngày 01 tháng 02 năm 2020", "Thành phố Hồ Chí Minh",
+         dt.date(2020, 2, 1), 2020, 2),
+        ("Hà Nội, ngày 31 tháng 02 năm 2020", "Hà Nội", None, 2020, 2),  # impossible day
+    ],
+)
+def test_date_line(line, place, date, year, month):
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", line]))
+    assert (rec.place, rec.issue_date, rec.issue_year, rec.issue_month) == (place, date, year, month)
+
+
+@pytest.mark.parametrize(
+    "block, authority, title, name",
+    [
+        (["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "", "Phan Tâm"], "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Phan Tâm"),
+        (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "(Đã ký)", "Phùng Tô Long"],
+         "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Phùng Tô Long"),
+        (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "Trần Hoàng Tuấn"],
+         "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Hoàng Tuấn"),
+        (["GIÁM ĐỐC", "", "Trần Thanh Hưng"], None, "GIÁM ĐỐC", "Trần Thanh Hưng"),
+        (["BỘ TRƯỞNG", "", "Thượng tướng Lương Tam Quang"], None, "BỘ TRƯỞNG", "Lương Tam Quang"),
+    ],
+)
+def test_signature_block(block, authority, title, name):
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], footer=["Nơi nhận:", "- Lưu: VT.", ""] + block))
+    assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (authority, title, name)
+
+
+@pytest.mark.parametrize(
+    "lines, issuer, parent",
+    [
+        (["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"], "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI", None),
+        (["UBND TỈNH QUẢNG NGÃI", "VĂN PHÒNG"], "VĂN PHÒNG", "UBND TỈNH QUẢNG NGÃI"),
+        (["BỘ THÔNG TIN VÀ", "TRUYỀN THÔNG"], "BỘ THÔNG TIN VÀ TRUYỀN THÔNG", None),
+        (["BỘ TÀI CHÍNH", "TỔNG CỤC THUẾ"], "TỔNG CỤC THUẾ", "BỘ TÀI CHÍNH"),
+        (["UBND TỈNH PHÚ YÊN", "SỞ THÔNG TIN VÀ", "TRUYỀN THÔNG"], "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+         "UBND TỈNH PHÚ YÊN"),
+    ],
+)
+def test_issuer_and_parent(lines, issuer, parent):
+    rec = rec_of(letter(lines + ["Số: 1/SNV-VP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
+    assert (rec.issuer, rec.issuer_parent) == (issuer, parent)
+
+
+@pytest.mark.parametrize(
+    "header, doc_type, code",
+    [
+        (["Số: 1/SNV-VP", "V/v cử cán bộ"], "Công văn", "CV"),
+        (["Số: 1/QĐ-UBND", "", "QUYẾT ĐỊNH", "Về việc thành lập tổ"], "Quyết định", "QĐ"),
+        (["Số: 1/TTr-UBND"], "Tờ trình", "TTr"),
+        (["Số: 12/2020/NĐ-CP"], "Nghị định", "NĐ"),
+        (["Số: 5/UBND-KTTH"], "Công văn", "CV"),
+        (["Số: 2/KH-UBND", "", "KẾ HOẠCH", "Triển khai"], "Kế hoạch", "KH"),
+    ],
+)
+def test_doc_type(header, doc_type, code):
+    rec = rec_of(letter(["SỞ NỘI VỤ"] + header))
+    assert (rec.doc_type, rec.doc_type_code) == (doc_type, code)
+
+
+@pytest.mark.parametrize(
+    "mark_line, urgency, secrecy",
+    [("HỎA TỐC", "HỎA TỐC", None), ("THƯỢNG KHẨN", "THƯỢNG KHẨN", None), ("MẬT", None, "MẬT"),
+     ("HOẢ TỐC", "HỎA TỐC", None)],
+)
+def test_marks(mark_line, urgency, secrecy):
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", mark_line, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
+    assert (rec.urgency, rec.secrecy) == (urgency, secrecy)
+
+
+@pytest.mark.parametrize(
+    "sentence, date",
+    [
+        ("Báo cáo gửi về Sở trước ngày 4/6/2021 để tổng hợp.", dt.date(2021, 6, 4)),
+        ("Gửi báo cáo trước ngày 05 tháng 6 năm 2020.", dt.date(2020, 6, 5)),
+        ("Hoàn thành chậm nhất ngày 20/02/2025.", dt.date(2025, 2, 20)),
+        ("Gửi về trước 17 giờ ngày 10/10/2022.", dt.date(2022, 10, 10)),
+        ("Báo cáo trước ngày 15 tháng 11 hằng năm.", None),
+    ],
+)
+def test_deadlines(sentence, date):
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=[sentence]))
+    assert [d.date for d in rec.deadlines] == ([date] if date else [])
+    if date:
+        assert rec.deadlines[0].text == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence, refs",
+    [
+        ("Thực hiện Công văn số 1453/BTTTT-HTQT ngày 07/5/2021 của Bộ.",
+         [("Công văn", "1453/BTTTT-HTQT", dt.date(2021, 5, 7))]),
+        ("Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;", [("Luật", "63/2025/QH15", None)]),
+        ("Theo Văn bản số 4247/BTTTT-THH và Quyết định 505/QĐ-TTg ngày 22 tháng 4 năm 2022.",
+         [("Công văn", "4247/BTTTT-THH", None), ("Quyết định", "505/QĐ-TTg", dt.date(2022, 4, 22))]),
+    ],
+)
+def test_references(sentence, refs):
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=[sentence]))
+    assert [(r.doc_type, r.code, r.date) for r in rec.references] == refs
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("Uỷ ban nhân dân tỉnh Khánh Hoà", "Ủy ban nhân dân tỉnh Khánh Hòa"),
+        ("Thuỷ lợi, quý, khoẻ", "Thủy lợi, quý, khỏe"),
+        (unicodedata.normalize("NFD", "Độc lập - Tự do"), "Độc lập - Tự do"),
+        ("Th ông báo kết luận", "Thông báo kết luận"),
+        ("ñy ban nh©n d©n tØnh", "ủy ban nhân dân tỉnh"),  # TCVN3
+        ("Uûy ban nhaân daân tænh Quaûng Ngaõi", "Ủy ban nhân dân tỉnh Quảng Ngãi"),  # VNI
+        ("Señor Muñoz", "Señor Muñoz"),  # not Vietnamese legacy text: left alone
+    ],
+)
+def test_normalize_line(raw, expected):
+    assert normalize_line(raw) == expected
+
+
+def test_legacy_detection_names_the_encoding():
+    assert detect_legacy("Céng hßa x· héi chñ nghÜa ViÖt Nam") == "tcvn3"
+    assert detect_legacy("Coäng hoaø xaõ hoäi chuû nghóa Vieät Nam") == "vni"
+    assert detect_legacy("Cộng hòa xã hội chủ nghĩa Việt Nam") is None
+
+
+def test_ocr_style_motto_without_marks_still_anchors_the_header():
+    rec = rec_of(letter(["Web page title", "UY BAN NHAN DAN", "TINH QUANG NGAI",
+                         "CONG HOA XA HOI CHU NGHIA VIET NAM", "Số: 2/UBND-VP"]))
+    assert rec.issuer == "UY BAN NHAN DAN TINH QUANG NGAI"
+
+
+def test_contacts_from_honorific_and_merge():
+    body = ["Mọi chi tiết xin liên hệ Anh Đào Ngọc Tuyển, Di động: 0912802454, "
+            "Email: dntuyen@mic.gov.vn.", "Báo cáo gửi email: dntuyen@mic.gov.vn."]
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=body))
+    assert [(c.name, c.phone, c.email) for c in rec.contacts] == [
+        ("Đào Ngọc Tuyển", "0912802454", "dntuyen@mic.gov.vn")
+    ]
+
+
+def test_contact_name_from_ner_when_no_form_of_address():
+    body = ["Đầu mối liên hệ: Nguyễn Văn Hùng, điện thoại 0912345678."]
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=body))
+    assert [(c.name, c.phone) for c in rec.contacts] == [("Nguyễn Văn Hùng", "0912345678")]
