@@ -128,5 +128,4 @@ def merge(contacts: list[Contact]) -> list[Contact]:
         same.name = same.name or c.name
         same.phone = same.phone or c.phone
         same.email = same.email or c.email
-    # a named entry absorbs an unnamed one with the same address
     return out

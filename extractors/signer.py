@@ -55,9 +55,6 @@ def parse_block(lines: list[Line]):
         if (upper_run or groups) and looks_like_name(ln.text):
             name_line = ln
             break
-    if not upper_run and groups:
-        # "KT. BỘ TRƯỞNG" alone: the authority line doubles as the title
-        upper_run = []
     title = upper_run[-1:] if upper_run else []
     extra = upper_run[:-1]
     if extra:  # upper-case lines without a prefix above the title (``TRƯỞNG BAN``)

@@ -35,7 +35,7 @@ def _fmt(value) -> str:
     if isinstance(value, list):
         if not value:
             return "[]"
-        return "\n".join(f"    - {_fmt(v)}" for v in value).join(["\n", ""])
+        return "".join(f"\n    - {_fmt(v)}" for v in value)
     if hasattr(value, "__dataclass_fields__"):
         return ", ".join(f"{k}={_fmt(getattr(value, k))}" for k in value.__dataclass_fields__
                          if getattr(value, k) not in (None, []))

@@ -232,7 +232,7 @@ def _letter_start(lines: list[Line]) -> int:
     anchor = None
     for i in nonblank:
         ln = lines[i]
-        if (is_motto(ln) and _a("motto_folded").match(fold(ln.text))) or is_number_line(ln):
+        if _a("motto_folded").match(fold(ln.text)) or is_number_line(ln):
             anchor = i
             break
     if anchor is None:
@@ -450,8 +450,6 @@ def _trim_signature(z: Zones) -> None:
             z.tail = sig[k + 1:] + z.tail
             del sig[k + 1:]
             return
-    if z.distribution and not sig:
-        return
 
 
 _NAME_WORD = re.compile(rf"^[{UPPER}][{LOWER}]*$")
