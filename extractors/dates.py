@@ -8,6 +8,7 @@ goes to dateparser, loaded on first use only.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -36,19 +37,29 @@ class IssueDateExtractor:
         if line is None:
             return
         rec = ctx.record
-        prov = provenance([line], self.name)
         m = rules().anchors["date_line"].match(line.text)
         if m:
+            prov = provenance([line], self.name)
             place = (m.group("place") or "").strip() or None
             day, month, year = _int(m.group("day")), _int(m.group("month")), _int(m.group("year"))
-        else:  # pragma: no cover - is_date_line guarantees the match
-            return
-        if month is not None and not 1 <= month <= 12:
-            rec.warnings.append(f"month out of range in date line: {line.text!r}")
-            month = None
-        date = make_date(day, month, year) if day is not None and month is not None else None
-        if day is not None and month is not None and date is None:
-            rec.warnings.append(f"impossible date in date line: {line.text!r}")
+            if month is not None and not 1 <= month <= 12:
+                rec.warnings.append(f"month out of range in date line: {line.text!r}")
+                month = None
+            date = make_date(day, month, year) if day is not None and month is not None else None
+            if day is not None and month is not None and date is None:
+                rec.warnings.append(f"impossible date in date line: {line.text!r}")
+        else:
+            loose = rules().anchors["date_line_loose"].match(line.text)
+            if loose is None:
+                return
+            place = loose.group("place").strip()
+            date = parse_loose_date(loose.group("rest"))
+            prov = provenance([line], self.name, confidence=0.9)
+            if date is None:
+                rec.warnings.append(f"date line not understood: {line.text!r}")
+                year = month = None
+            else:
+                year, month = date.year, date.month
         if place:
             rec.set("place", place, prov)
         rec.set("issue_year", year, prov)
@@ -56,9 +67,9 @@ class IssueDateExtractor:
         rec.set("issue_date", date, prov)
 
 
-def parse_loose_date(text: str):
-    """A date from odd wording (``13/9/2022``, ``ngày 13 tháng 9 năm 2022``) via regex, then
-    dateparser; None when neither reads it."""
+def parse_loose_date(text: str) -> dt.date | None:
+    """A date from other wordings (``13/9/2022``, ``13 tháng 9, 2022``, ``ngày 13 tháng Chín
+    năm 2022``): the numeric regex first, then dateparser; None when neither reads it."""
     m = re.search(DATE_NUMERIC, text)
     if m:
         return make_date(m.group("d"), m.group("m"), m.group("y"))

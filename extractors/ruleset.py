@@ -85,7 +85,7 @@ def rules() -> Rules:
         "motto_folded", "independence_folded", "rule_line", "number_line_folded", "number",
         "date_line", "vv_line", "kinh_gui_folded", "noi_nhan_folded", "authority_folded",
         "signature_noise_folded", "body_end", "appendix_folded", "body_start_folded",
-        "issuing_authority_folded",
+        "issuing_authority_folded", "date_line_loose",
     }
     missing = required - anchors.keys()
     if missing:

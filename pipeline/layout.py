@@ -76,7 +76,7 @@ def is_number_line(line: Line) -> bool:
 
 
 def is_date_line(line: Line) -> bool:
-    return bool(_a("date_line").match(line.text))
+    return bool(_a("date_line").match(line.text) or _a("date_line_loose").match(line.text))
 
 
 def is_vv(line: Line) -> bool:

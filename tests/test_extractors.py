@@ -48,6 +48,9 @@ def test_number_line(line, number, symbol, code):
         ("Thành phố Hồ Chí Minh, ngày 01 tháng 02 năm 2020", "Thành phố Hồ Chí Minh",
          dt.date(2020, 2, 1), 2020, 2),
         ("Hà Nội, ngày 31 tháng 02 năm 2020", "Hà Nội", None, 2020, 2),  # impossible day
+        ("Hà Nội, 13/9/2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # regex fallback
+        ("Hà Nội, 13 tháng 9, 2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # dateparser
+        ("Huế, ngày 5 tháng Ba năm 2021", "Huế", dt.date(2021, 3, 5), 2021, 3),  # dateparser
     ],
 )
 def test_date_line(line, place, date, year, month):
