@@ -34,8 +34,10 @@ def pattern() -> re.Pattern[str]:
 
 
 def canonical_type(word: str, code: str) -> str | None:
+    """The type's name from the word (``quyết định`` → Quyết định), or from the code when the
+    word names no type (``Văn bản số 4247/BTTTT-THH`` → Công văn)."""
     known = rules().type_by_folded.get(fold(word))
-    if known is not None and fold(word) not in ("VAN BAN",):
+    if known is not None:
         return known.name
     found = type_from_code(code)
     return found.name if found else word[:1].upper() + word[1:].lower()
@@ -51,13 +53,14 @@ class ReferencesExtractor:
         own = {rec.code, f"/{rec.symbol}" if rec.symbol else None}
         by_code: dict[str, Reference] = {}
         lines = []
+        named = rules().named_reference_words_folded
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
         for text, in_body in ((subject_text, False), (view.text, True)):
             for m in pattern().finditer(text):
                 code = m.group("code")
                 if code in own:
                     continue
-                if m.group("name") and fold(m.group("word")) not in ("LUAT", "BO LUAT", "PHAP LENH"):
+                if m.group("name") and fold(m.group("word")) not in named:
                     continue  # "Quyết định này … số" is not a citation
                 date = date_from_match(m)
                 ref = by_code.get(code)

@@ -62,6 +62,7 @@ class Rules:
     type_by_code: dict[str, DocType]
     type_by_folded: dict[str, DocType]
     reference_words: tuple[str, ...]
+    named_reference_words_folded: frozenset[str]
     authority_prefixes: dict[str, str]
     org_heads_folded: tuple[str, ...]
     name_prefixes: tuple[str, ...]
@@ -126,6 +127,11 @@ def rules() -> Rules:
         type_by_folded=type_by_folded,
         reference_words=tuple(
             _str_list("doc_types", "reference_words", types_raw.get("reference_words"))
+        ),
+        named_reference_words_folded=frozenset(
+            fold(w) for w in _str_list(
+                "doc_types", "named_reference_words", types_raw.get("named_reference_words")
+            )
         ),
         authority_prefixes=prefixes,
         org_heads_folded=tuple(
