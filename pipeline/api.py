@@ -40,6 +40,7 @@ class NoInputError(VanthuError):
 def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False) -> Record:
     """The record of one file. With ``raise_on_error`` a failed file raises instead."""
     rec = process_file(path)
+    assert rec is not None  # no skip test: every file gives a record
     if raise_on_error and rec.status is Status.FAILED:
         raise VanthuError(str(path), "; ".join(rec.errors))
     return rec
@@ -102,12 +103,36 @@ class RunReport:
         return d
 
 
-def _process_chunk(paths: list[str]) -> list[Record]:
-    return [process_file(p) for p in paths]
+class _Known:
+    """Which (doc_id, path) keys the dataset already holds; set once per worker process."""
+
+    keys: dict[tuple[str, str], str] = {}
+    retry_failed = False
+
+    @classmethod
+    def set(cls, keys: dict[tuple[str, str], str], retry_failed: bool) -> None:
+        cls.keys, cls.retry_failed = keys, retry_failed
+
+    @classmethod
+    def skip(cls, doc_id: str, path: str) -> bool:
+        status = cls.keys.get((doc_id, path))
+        if status is None:
+            return False
+        return not (cls.retry_failed and status == Status.FAILED.value)
 
 
-def _run_parallel(files: list[str], workers: int) -> Iterator[Record]:
-    """Records in input order, computed by ``workers`` processes, batches of files a task.
+def _process_one(path: str) -> Record | None:
+    return process_file(path, skip=_Known.skip)
+
+
+def _process_chunk(paths: list[str]) -> list[Record | None]:
+    return [_process_one(p) for p in paths]
+
+
+def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: bool
+                  ) -> Iterator[Record | None]:
+    """Results in input order (None for a file already in the dataset), computed by
+    ``workers`` processes, batches of files a task.
 
     A worker that dies (a crash inside a native library on a damaged file) loses its batch:
     those files are run again one per process, so only the file that kills its process gets
@@ -115,23 +140,24 @@ def _run_parallel(files: list[str], workers: int) -> Iterator[Record]:
     """
     chunk = max(1, min(32, len(files) // (workers * 4) or 1))
     batches = [files[i: i + chunk] for i in range(0, len(files), chunk)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    init = (known, retry_failed)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_Known.set, initargs=init) as pool:
         futures = [pool.submit(_process_chunk, b) for b in batches]
         for batch, fut in zip(batches, futures):
             try:
                 yield from fut.result()
             except BrokenProcessPool:
-                yield from _isolated(batch)
+                yield from _isolated(batch, init)
             except Exception as exc:
                 for p in batch:
                     yield failed_record(p, f"internal error: {exc!r}")
 
 
-def _isolated(paths: list[str]) -> Iterator[Record]:
+def _isolated(paths: list[str], init: tuple) -> Iterator[Record | None]:
     for p in paths:
         try:
-            with ProcessPoolExecutor(max_workers=1) as pool:
-                yield pool.submit(process_file, p).result()
+            with ProcessPoolExecutor(max_workers=1, initializer=_Known.set, initargs=init) as pool:
+                yield pool.submit(_process_one, p).result()
         except BrokenProcessPool:
             yield failed_record(p, "the reader crashed on this file (damaged or hostile content)")
 
@@ -157,29 +183,21 @@ def ingest(
     report.problems = problems
     report.inputs = len(files)
     known = known_keys(out)
-    todo: list[str] = []
-    import hashlib
-
-    for f in files:
-        try:
-            digest = hashlib.sha256(f.read_bytes()).hexdigest()
-        except OSError:
-            todo.append(str(f))
-            continue
-        status = known.get((digest, str(f)))
-        if status is None or (retry_failed and status == Status.FAILED.value):
-            todo.append(str(f))
-        else:
-            report.skipped += 1
+    todo = [str(f) for f in files]
     writer = DatasetWriter(out, run_id)
     workers = workers or os.cpu_count() or 1
     if len(todo) < 8:
         workers = 1
-    records = (
-        _run_parallel(todo, workers) if workers > 1 else (process_file(p) for p in todo)
-    )
+    if workers > 1:
+        results = _run_parallel(todo, workers, known, retry_failed)
+    else:
+        _Known.set(known, retry_failed)
+        results = (_process_one(p) for p in todo)
     try:
-        for rec in records:
+        for rec in results:
+            if rec is None:
+                report.skipped += 1
+                continue
             writer.add(rec)
             report.processed += 1
             report.by_status[rec.status.value] = report.by_status.get(rec.status.value, 0) + 1

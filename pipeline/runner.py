@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from extractors.base import Context, registry
@@ -87,12 +88,17 @@ def process_bytes(path: str, data: bytes) -> Record:
     return rec
 
 
-def process_file(path: str | os.PathLike[str]) -> Record:
-    """The record of one file on disk."""
+def process_file(
+    path: str | os.PathLike[str], skip: Callable[[str, str], bool] | None = None
+) -> Record | None:
+    """The record of one file on disk, reading it once. With ``skip``, a file for which
+    ``skip(doc_id, path)`` is true is not processed and None is returned."""
     path = str(path)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         return failed_record(path, f"the file cannot be read ({exc.strerror or exc})")
+    if skip is not None and skip(doc_id_of(data), path):
+        return None
     return process_bytes(path, data)
