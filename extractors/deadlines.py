@@ -19,6 +19,7 @@ _CUE = (
     r"hạn\s+cuối(?:\s+là)?|thời\s+hạn(?:\s+là)?|đến\s+hết)"
 )
 _TIME = r"(?:(?:\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|')?)?)\s*,?\s*)?"
+_BULLET = re.compile(r"^[-–+•]\s*")  # a list item's dash is layout, not part of the sentence
 DEADLINE = re.compile(_CUE + r"\s+" + _TIME + r"(?:ngày\s+)" + DATE_ANY, re.IGNORECASE)
 
 
@@ -35,7 +36,7 @@ class DeadlinesExtractor:
             if date is None:
                 continue
             s, e = view.sentence_at(m.start(), m.end())
-            sentence = view.text[s:e].strip()
+            sentence = _BULLET.sub("", view.text[s:e].strip())
             found.append(Deadline(date=date, text=sentence))
             lines.extend(view.lines_for(m.start(), m.end()))
         if found:

@@ -44,9 +44,9 @@ def test_text_pdf_text_layer_fields(label):
     got = {f: _norm(getattr(rec, f)) for f in expected}
     assert got == expected
     assert rec.distribution == [normalize_line(d) for d in label["distribution"]]
-    assert sorted({d.date.isoformat() for d in rec.deadlines}) == sorted(
-        {d["date"] for d in label["deadlines"]}
-    )
+    assert [(d.date.isoformat(), d.text) for d in rec.deadlines] == [
+        (d["date"], normalize_line(d["text"])) for d in label["deadlines"]
+    ]
     assert [(r.doc_type, r.code, r.date.isoformat() if r.date else None)
             for r in rec.references] == [
         (r["doc_type"], r["code"], r["date"]) for r in label["references"]
