@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import VanthuError
-from pipeline.readers import EXTENSIONS
+from pipeline.options import DEFAULT, Options
 from pipeline.runner import failed_record, process_file
 from pipeline.sinks import DatasetWriter, iter_parts, known_keys, write_run_log
 from schemas.arrow import TABLES
@@ -37,9 +37,10 @@ class NoInputError(VanthuError):
     code = "no_input"
 
 
-def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False) -> Record:
+def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False,
+            options: Options = DEFAULT) -> Record:
     """The record of one file. With ``raise_on_error`` a failed file raises instead."""
-    rec = process_file(path)
+    rec = process_file(path, options=options)
     assert rec is not None  # no skip test: every file gives a record
     if raise_on_error and rec.status is Status.FAILED:
         raise VanthuError(str(path), "; ".join(rec.errors))
@@ -104,14 +105,17 @@ class RunReport:
 
 
 class _Known:
-    """Which (doc_id, path) keys the dataset already holds; set once per worker process."""
+    """Which (doc_id, path) keys the dataset already holds, and the run's options; set once
+    per worker process."""
 
     keys: dict[tuple[str, str], str] = {}
     retry_failed = False
+    options: Options = DEFAULT
 
     @classmethod
-    def set(cls, keys: dict[tuple[str, str], str], retry_failed: bool) -> None:
-        cls.keys, cls.retry_failed = keys, retry_failed
+    def set(cls, keys: dict[tuple[str, str], str], retry_failed: bool,
+            options: Options = DEFAULT) -> None:
+        cls.keys, cls.retry_failed, cls.options = keys, retry_failed, options
 
     @classmethod
     def skip(cls, doc_id: str, path: str) -> bool:
@@ -122,15 +126,15 @@ class _Known:
 
 
 def _process_one(path: str) -> Record | None:
-    return process_file(path, skip=_Known.skip)
+    return process_file(path, skip=_Known.skip, options=_Known.options)
 
 
 def _process_chunk(paths: list[str]) -> list[Record | None]:
     return [_process_one(p) for p in paths]
 
 
-def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: bool
-                  ) -> Iterator[Record | None]:
+def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: bool,
+                  options: Options) -> Iterator[Record | None]:
     """Results in input order (None for a file already in the dataset), computed by
     ``workers`` processes, batches of files a task.
 
@@ -140,7 +144,7 @@ def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: boo
     """
     chunk = max(1, min(32, len(files) // (workers * 4) or 1))
     batches = [files[i: i + chunk] for i in range(0, len(files), chunk)]
-    init = (known, retry_failed)
+    init = (known, retry_failed, options)
     with ProcessPoolExecutor(max_workers=workers, initializer=_Known.set, initargs=init) as pool:
         futures = [pool.submit(_process_chunk, b) for b in batches]
         for batch, fut in zip(batches, futures):
@@ -170,12 +174,14 @@ def ingest(
     retry_failed: bool = False,
     progress: Callable[[Record], None] | None = None,
     keep_records: bool = False,
+    options: Options = DEFAULT,
 ) -> RunReport:
     """Process every file under ``paths`` not yet in the dataset at ``out``.
 
     ``workers``: processes to use (default: the machine's cores, 1 for small batches);
     ``retry_failed``: process again files whose earlier record failed (their new record is
-    added, ``read_dataset`` keeps the newest); ``progress``: called with each record.
+    added, ``read_dataset`` keeps the newest); ``progress``: called with each record;
+    ``options``: what to read besides the text (see :class:`pipeline.options.Options`).
     """
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     report = RunReport(run_id=run_id, out=str(out), started_at=dt.datetime.now(dt.timezone.utc))
@@ -189,9 +195,9 @@ def ingest(
     if len(todo) < 8:
         workers = 1
     if workers > 1:
-        results = _run_parallel(todo, workers, known, retry_failed)
+        results = _run_parallel(todo, workers, known, retry_failed, options)
     else:
-        _Known.set(known, retry_failed)
+        _Known.set(known, retry_failed, options)
         results = (_process_one(p) for p in todo)
     try:
         for rec in results:

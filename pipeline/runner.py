@@ -17,6 +17,7 @@ from pathlib import Path
 from extractors.base import Context, registry
 from pipeline.errors import VanthuError
 from pipeline.layout import zone
+from pipeline.options import DEFAULT, Options
 from pipeline.readers import read_document
 from schemas.record import CORE_FIELDS, Record, Status
 
@@ -38,11 +39,11 @@ def failed_record(path: str, message: str, *, data: bytes | None = None,
     )
 
 
-def process_bytes(path: str, data: bytes) -> Record:
+def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
     """The record of one file whose bytes are already read."""
     fmt = Path(path).suffix.lower().lstrip(".") or "unknown"
     try:
-        doc = read_document(path, data)
+        doc = read_document(path, data, options)
     except VanthuError as exc:
         return failed_record(path, exc.message, data=data, fmt=fmt)
     except Exception as exc:  # a reader bug must not stop the batch
@@ -65,6 +66,7 @@ def process_bytes(path: str, data: bytes) -> Record:
         rec.errors.append(
             "no text layer on any page (a scanned document): OCR is needed to read it"
         )
+        _run_extractors(Context(doc=doc, zones=zone(doc), record=rec), text=False)
         return rec
     if empty:
         rec.warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}")
@@ -75,12 +77,7 @@ def process_bytes(path: str, data: bytes) -> Record:
         rec.status = Status.FAILED
         rec.errors.append(f"internal error while finding the layout: {exc!r}")
         return rec
-    ctx = Context(doc=doc, zones=zones, record=rec)
-    for name, extractor in registry().items():
-        try:
-            extractor.extract(ctx)
-        except Exception as exc:
-            rec.errors.append(f"extractor {name} failed: {exc!r}")
+    _run_extractors(Context(doc=doc, zones=zones, record=rec))
     missing = [f for f in CORE_FIELDS if getattr(rec, f) in (None, "", [])]
     if missing:
         rec.warnings.append(f"not found: {', '.join(missing)}")
@@ -88,8 +85,22 @@ def process_bytes(path: str, data: bytes) -> Record:
     return rec
 
 
+def _run_extractors(ctx: Context, *, text: bool = True) -> None:
+    """Every registered extractor in order; with ``text=False`` (a page image without a text
+    layer) only those that read something else than the text, such as signatures."""
+    for name, extractor in registry().items():
+        if not text and getattr(extractor, "needs_text", True):
+            continue
+        try:
+            extractor.extract(ctx)
+        except Exception as exc:
+            ctx.record.errors.append(f"extractor {name} failed: {exc!r}")
+
+
 def process_file(
-    path: str | os.PathLike[str], skip: Callable[[str, str], bool] | None = None
+    path: str | os.PathLike[str],
+    skip: Callable[[str, str], bool] | None = None,
+    options: Options = DEFAULT,
 ) -> Record | None:
     """The record of one file on disk, reading it once. With ``skip``, a file for which
     ``skip(doc_id, path)`` is true is not processed and None is returned."""
@@ -101,4 +112,4 @@ def process_file(
         return failed_record(path, f"the file cannot be read ({exc.strerror or exc})")
     if skip is not None and skip(doc_id_of(data), path):
         return None
-    return process_bytes(path, data)
+    return process_bytes(path, data, options)

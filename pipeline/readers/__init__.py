@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pipeline.document import Document
 from pipeline.errors import EmptyFileError, FormatMismatchError, UnsupportedFormatError
+from pipeline.options import DEFAULT, Options
 from pipeline.readers import docx, html, pdf, text
 
-Reader = Callable[[str, bytes], Document]
+Reader = Callable[[str, bytes, Options], Document]
 
 READERS: dict[str, Reader] = {
     "pdf": pdf.read,
@@ -100,9 +101,9 @@ def detect_format(path: str | Path, data: bytes) -> str:
     return by_name
 
 
-def read_document(path: str | Path, data: bytes) -> Document:
+def read_document(path: str | Path, data: bytes, options: Options = DEFAULT) -> Document:
     fmt = detect_format(path, data)
-    return reader_for(fmt)(str(path), data)
+    return reader_for(fmt)(str(path), data, options)
 
 
 __all__ = ["READERS", "EXTENSIONS", "detect_format", "read_document", "reader_for", "sniff"]

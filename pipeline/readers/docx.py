@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError
 from pipeline.normalize import normalize_line
+from pipeline.options import DEFAULT, Options
 
 
 def _paragraph_line(par: Paragraph) -> list[Line]:
@@ -49,7 +50,7 @@ def _walk(container, out: list[Line], parent) -> None:
                 _walk(content, out, parent)
 
 
-def read(path: str, data: bytes) -> Document:
+def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     try:
         doc = open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a broken package

@@ -19,6 +19,7 @@ from lxml import etree
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError
 from pipeline.normalize import fold, normalize_line
+from pipeline.options import DEFAULT, Options
 from pipeline.readers.text import decode
 
 BLOCK = {
@@ -84,7 +85,7 @@ def _region(root):
     return body if body is not None else root
 
 
-def read(path: str, data: bytes) -> Document:
+def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     text = decode(path, data)
     try:
         root = lxml.html.document_fromstring(text)

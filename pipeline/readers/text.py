@@ -13,6 +13,7 @@ import codecs
 from pipeline.document import Document, Line, Page
 from pipeline.errors import EncodingError
 from pipeline.normalize import normalize_line, strip_markup
+from pipeline.options import DEFAULT, Options
 
 
 def decode(path: str, data: bytes) -> str:
@@ -38,7 +39,7 @@ def lines_from_text(text: str) -> list[Line]:
     return lines
 
 
-def read(path: str, data: bytes) -> Document:
+def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     text = decode(path, data)
     fmt = "md" if path.lower().endswith((".md", ".markdown")) else "txt"
     return Document(path=path, format=fmt, pages=[Page(number=1, lines=lines_from_text(text))])
