@@ -158,6 +158,7 @@ def _registry() -> dict[str, Extractor]:
         references,
         signatures,
         signer,
+        stamped,
         subject,
     )
     from extractors import dates as dates_mod
@@ -167,6 +168,7 @@ def _registry() -> dict[str, Extractor]:
         doc_type.DocTypeExtractor(),
         issuer.IssuerExtractor(),
         dates_mod.IssueDateExtractor(),
+        stamped.StampedExtractor(),
         subject.SubjectExtractor(),
         recipients.RecipientsExtractor(),
         recipients.DistributionExtractor(),
@@ -175,7 +177,7 @@ def _registry() -> dict[str, Extractor]:
         references.ReferencesExtractor(),
         contacts.ContactsExtractor(),
         marks.MarksExtractor(),
-        signatures.TextSignaturesExtractor(),
+        signatures.SignaturesExtractor(),
     ]
     return {e.name: e for e in items}
 

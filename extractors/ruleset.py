@@ -17,7 +17,7 @@ import yaml
 
 from pipeline.normalize import fold
 
-RULE_FILES = ("anchors", "doc_types", "authority", "marks", "contacts")
+RULE_FILES = ("anchors", "doc_types", "authority", "marks", "contacts", "signatures")
 
 
 class RuleError(ValueError):
@@ -73,6 +73,12 @@ class Rules:
     phone_digits: tuple[int, int]
     honorifics: tuple[str, ...]
     contact_cues_folded: tuple[str, ...]
+    stamp_cues: re.Pattern[str]
+    stamp_cue_kind: dict[str, str]
+    stamp_time: re.Pattern[str]
+    stamped_number: re.Pattern[str]
+    stamped_day: re.Pattern[str]
+    time_tolerance: int
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +126,16 @@ def rules() -> Rules:
     if not all(isinstance(d, int) for d in digits):
         raise RuleError("rules/contacts.yaml: phone_min_digits/phone_max_digits must be integers")
 
+    sig = _load("signatures")
+    cue_kind: dict[str, str] = {}
+    for kind in ("signer", "organisation", "time", "email"):
+        for cue in _str_list("signatures", f"{kind}_cues", sig.get(f"{kind}_cues")):
+            cue_kind[fold(cue)] = kind
+    cues = sorted(cue_kind, key=len, reverse=True)
+    tolerance = sig.get("time_tolerance_seconds")
+    if not isinstance(tolerance, int) or tolerance < 0:
+        raise RuleError("rules/signatures.yaml: time_tolerance_seconds must be a whole number >= 0")
+
     return Rules(
         anchors=anchors,
         doc_types=tuple(doc_types),
@@ -147,4 +163,13 @@ def rules() -> Rules:
         contact_cues_folded=tuple(
             _str_list("contacts", "cues_folded", contacts.get("cues_folded"))
         ),
+        # cues are matched on folded text (no marks, upper case): "KY BOI:", "THOI GIAN KY:"
+        stamp_cues=re.compile(
+            r"(?<![A-Z])(?P<cue>" + "|".join(re.escape(c) for c in cues) + r")\s*:\s*"
+        ),
+        stamp_cue_kind=cue_kind,
+        stamp_time=_compile("signatures", "stamp_time", sig.get("stamp_time")),
+        stamped_number=_compile("signatures", "stamped_number", sig.get("stamped_number")),
+        stamped_day=_compile("signatures", "stamped_day", sig.get("stamped_day")),
+        time_tolerance=tolerance,
     )

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Sequence
 
 from pipeline.api import extract, ingest, read_dataset
+from pipeline.options import Options
 from schemas.record import Record
 
 FIELD_ORDER = (
     "doc_type", "doc_type_code", "number", "symbol", "code", "issuer", "issuer_parent", "place",
     "issue_date", "issue_year", "issue_month", "subject", "recipients", "distribution",
     "signer_name", "signer_title", "signing_authority", "deadlines", "references", "contacts",
-    "urgency", "secrecy", "signatures",
+    "urgency", "secrecy",
 )
 
 
@@ -44,7 +45,8 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def show_record(rec: Record, out=sys.stdout) -> None:
+def show_record(rec: Record, out=None) -> None:
+    out = out or sys.stdout
     print(f"{rec.source_path}", file=out)
     print(f"  status: {rec.status.value}   format: {rec.source_format}   pages: {rec.page_count}"
           f"   doc_id: {rec.doc_id[:16]}…", file=out)
@@ -64,9 +66,60 @@ def show_record(rec: Record, out=sys.stdout) -> None:
                 where += " box (" + ", ".join(f"{v:.0f}" for v in prov.bbox) + ")"
             print(f"      ↳ {where}, {prov.source}, {prov.extractor}, "
                   f"conf {prov.confidence:.2f}: {_short(prov.text, 90)!r}", file=out)
+    show_signatures(rec, out)
 
 
-def print_summary(df, out=sys.stdout) -> None:
+def _time(value) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None else "no time"
+
+
+def show_signatures(rec: Record, out=None) -> None:
+    """One block per signature: who, when, how it was made, whether it still holds."""
+    out = out or sys.stdout
+    if not rec.signatures:
+        return
+    print(f"  signatures ({len(rec.signatures)}):", file=out)
+    for i, sig in enumerate(rec.signatures, 1):
+        where = f"page {sig.page}" if sig.page else "no page"
+        if sig.bbox:
+            where += " box (" + ", ".join(f"{v:.0f}" for v in sig.bbox) + ")"
+        head = f"    {i}. {sig.field or '(text)'}, {where}, {sig.source}"
+        print(head, file=out)
+        who = sig.signer or "signer unknown"
+        if sig.organisation:
+            who += f" ({sig.organisation})"
+        if sig.email:
+            who += f" <{sig.email}>"
+        print(f"       signer: {who}", file=out)
+        print(f"       signed: {_time(sig.signed_at)}", file=out)
+        if sig.cms_signed_at is not None:
+            print(f"       CMS signing time: {_time(sig.cms_signed_at)}", file=out)
+        if sig.timestamp_at is not None:
+            print(f"       timestamp token: {_time(sig.timestamp_at)}", file=out)
+        if sig.time_conflict:
+            print(f"       time conflict: {sig.time_conflict}", file=out)
+        if sig.subfilter or sig.certificate_issuer:
+            print(f"       format: {sig.subfilter or '?'}, certificate from "
+                  f"{sig.certificate_issuer or '?'}", file=out)
+        if sig.intact is not None or sig.coverage:
+            state = {True: "intact", False: "NOT intact", None: "integrity unknown"}[sig.intact]
+            cover = {"whole_file": "covers the whole file",
+                     "revision": "covers its revision",
+                     "unclear": "coverage unclear"}.get(sig.coverage or "", "")
+            after = {"annotations": "later revisions only add signatures, fields or annotations",
+                     "content": "PAGE CONTENT CHANGED after signing",
+                     "unknown": "later changes unknown"}.get(sig.modified_after or "", "")
+            print("       " + "; ".join(p for p in (state, cover, after) if p), file=out)
+        if sig.fills:
+            print(f"       stamps the {sig.fills} of the letter", file=out)
+        if sig.stamp_text:
+            print(f"       stamp text: {_short(sig.stamp_text, 100)!r}", file=out)
+        for err in sig.errors:
+            print(f"       error: {err}", file=out)
+
+
+def print_summary(df, out=None) -> None:
+    out = out or sys.stdout
     if df.empty:
         print("(no documents)", file=out)
         return
@@ -89,6 +142,10 @@ def print_summary(df, out=sys.stdout) -> None:
           + f"  ({len(df)} documents)", file=out)
 
 
+def _options(args) -> Options:
+    return Options(signatures=not args.no_signatures)
+
+
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
@@ -98,7 +155,7 @@ def cmd_ingest(args) -> int:
         bar.update(1)
 
     report = ingest(args.paths, args.out, workers=args.workers, retry_failed=args.retry_failed,
-                    progress=tick)
+                    progress=tick, options=_options(args))
     bar.close()
     for problem in report.problems:
         print(f"vanthu: {problem}", file=sys.stderr)
@@ -116,7 +173,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_show(args) -> int:
-    rec = extract(args.file)
+    rec = extract(args.file, options=_options(args))
     if args.json:
         print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -141,11 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-failed", action="store_true",
                    help="process again files whose earlier record failed")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-signatures", action="store_true",
+                   help="do not read PDF signature fields (stamped number and day stay blank)")
     p.add_argument("--summary", action="store_true", help="print the dataset as a table after")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("show", help="one document's record and where each value came from")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="the record as JSON")
+    p.add_argument("--no-signatures", action="store_true", help="do not read PDF signatures")
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("summary", help="a dataset's documents as a short table")
     p.add_argument("dataset")

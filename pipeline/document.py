@@ -9,6 +9,7 @@ is how the trích yếu (subject) is set under a document's type name.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from schemas.record import BBox, Source
@@ -39,10 +40,43 @@ class Page:
 
 
 @dataclass(slots=True)
+class SignatureField:
+    """One signature field of a PDF as read from the file, before any interpretation.
+
+    ``lines`` is the text the field's widget draws (its appearance stream alone, never the
+    page text under it), with ``source = signature_widget``; the other attributes come from
+    the signature dictionary and its CMS blob. The signatures extractor turns these into
+    :class:`schemas.record.Signature` values and the stamped number and day into fields.
+    """
+
+    field: str | None
+    page: int | None = None
+    bbox: BBox | None = None
+    lines: list[Line] = field(default_factory=list)
+    signed: bool = False
+    kind: str | None = None  # /Sig or /DocTimeStamp
+    subfilter: str | None = None
+    m_time: dt.datetime | None = None
+    name: str | None = None
+    reason: str | None = None
+    common_name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    certificate_issuer: str | None = None
+    cms_time: dt.datetime | None = None
+    timestamp_time: dt.datetime | None = None
+    intact: bool | None = None
+    coverage: str | None = None
+    modified_after: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Document:
     path: str
     format: str
     pages: list[Page] = field(default_factory=list)
+    signature_fields: list[SignatureField] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 

@@ -33,6 +33,16 @@ SIGNATURE_TYPE = pa.struct(
         ("intact", pa.bool_()),
         ("timestamp_at", pa.timestamp("us", tz=TZ)),
         ("page", pa.int32()),
+        ("bbox", pa.list_(pa.float32())),
+        ("email", pa.string()),
+        ("certificate_issuer", pa.string()),
+        ("cms_signed_at", pa.timestamp("us", tz=TZ)),
+        ("time_conflict", pa.string()),
+        ("coverage", pa.string()),
+        ("modified_after", pa.string()),
+        ("stamp_text", pa.string()),
+        ("fills", pa.string()),
+        ("reason", pa.string()),
         ("errors", pa.list_(pa.string())),
     ]
 )

@@ -19,7 +19,7 @@ from dataclasses import field as dc_field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class Status(str, Enum):
@@ -58,8 +58,39 @@ class Provenance:
     confidence: float = 1.0
 
 
+class Coverage(str, Enum):
+    """How much of the file a PDF signature's byte range covers."""
+
+    WHOLE_FILE = "whole_file"  # nothing was appended after this signature
+    REVISION = "revision"  # a whole earlier revision; later revisions were appended
+    UNCLEAR = "unclear"  # a byte range that does not frame one revision
+
+
+class Modification(str, Enum):
+    """What later revisions changed, for a signature that covers a revision only."""
+
+    NONE = "none"
+    ANNOTATIONS = "annotations"  # pages unchanged: later signatures, form fields, annotations
+    CONTENT = "content"  # the text or drawing of a page changed after signing
+    UNKNOWN = "unknown"
+
+
 @dataclass(slots=True)
 class Signature:
+    """One signature on a document.
+
+    From a signed PDF (``source = signature_dict``): ``signer`` and ``organisation`` are the
+    certificate's common name and organisation, ``signed_at`` the signature dictionary's
+    ``/M`` (what the stamp shows), ``cms_signed_at`` the CMS ``signingTime`` attribute and
+    ``timestamp_at`` the RFC 3161 token's time. ``time_conflict`` says when ``/M`` and the CMS
+    time disagree, as they do in the publication centre's files (``/M`` 10:21:11 +07:00, CMS
+    10:21:11 UTC). ``intact`` is whether the signed bytes still match the signature;
+    ``coverage`` and ``modified_after`` say whether the file was changed after signing.
+    ``stamp_text`` is the text the widget draws (``Ký bởi: …``, or just ``542`` when the
+    signature stamps the number, then ``fills = "number"``). A signature that cannot be read
+    keeps what could be read and says why in ``errors``.
+    """
+
     signer: str | None
     signed_at: dt.datetime | None
     source: str
@@ -69,6 +100,16 @@ class Signature:
     intact: bool | None = None
     timestamp_at: dt.datetime | None = None
     page: int | None = None
+    bbox: BBox | None = None
+    email: str | None = None
+    certificate_issuer: str | None = None
+    cms_signed_at: dt.datetime | None = None
+    time_conflict: str | None = None
+    coverage: str | None = None
+    modified_after: str | None = None
+    stamp_text: str | None = None
+    fills: str | None = None
+    reason: str | None = None
     errors: list[str] = dc_field(default_factory=list)
 
 

@@ -4,7 +4,7 @@ Only the page's own content stream is read. MuPDF's usual text extraction also r
 page's annotations, and in e-office PDFs the signature widgets carry the stamped number
 (``542``), the stamped day (``06``) and the publication centre's stamp (``TRUNG TÂM CÔNG BÁO
 VÀ TIN HỌC … 06.11.2024 09:27:05 +07:00``): pasted into the page text they would land in the
-body. Widgets are read on their own, with their boxes (see the signatures extractor).
+body. Widgets are read on their own, with their boxes, by :mod:`pipeline.readers.pdfsig`.
 
 Each text line keeps its box and whether it is bold; a line whose spans sit far apart on
 one baseline (two columns set with tabs) is split into one line per column.
@@ -18,6 +18,8 @@ import pymupdf
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError, EncryptedFileError
 from pipeline.normalize import normalize_line
+from pipeline.options import DEFAULT, Options
+from pipeline.readers.pdfsig import read_signature_fields
 
 _MP = pymupdf.mupdf
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -103,11 +105,13 @@ def open_pdf(path: str, data: bytes) -> pymupdf.Document:
     return doc
 
 
-def read(path: str, data: bytes) -> Document:
+def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     doc = open_pdf(path, data)
     result = Document(path=path, format="pdf")
+    loaded: list[pymupdf.Page] = []
     try:
         for index, page in enumerate(doc):
+            loaded.append(page)
             try:
                 lines = page_lines(page, index + 1)
             except Exception as exc:  # one damaged page must not lose the others
@@ -122,6 +126,11 @@ def read(path: str, data: bytes) -> Document:
                     has_text=bool(lines),
                 )
             )
+        if options.signatures and doc.is_form_pdf:
+            try:
+                result.signature_fields = read_signature_fields(doc, data, loaded)
+            except Exception as exc:  # the letter's text stays usable without its signatures
+                result.errors.append(f"the signature fields could not be read ({exc})")
     finally:
         doc.close()
     return result
