@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.vanthu-installed
 OUT   ?= out/samples
 
-.PHONY: setup samples test bench lint regen-samples
+.PHONY: setup samples test bench lint regen-samples signed-samples
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
@@ -22,10 +22,16 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/bench_text.py
+	$(BIN)/python bench/bench_signatures.py
 
 lint: setup
 	$(BIN)/ruff check pipeline extractors schemas tests bench scripts
 
 regen-samples: setup
 	$(BIN)/python scripts/make_samples.py
+	VANTHU_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+# new keys and signing times: the signed samples and their golden records change
+signed-samples: setup
+	$(BIN)/python scripts/make_signed_samples.py
 	VANTHU_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
