@@ -63,9 +63,14 @@ def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
     empty = [p.number for p in doc.pages if not p.has_text]
     if empty and len(empty) == len(doc.pages):
         rec.status = Status.FAILED
-        rec.errors.append(
-            "no text layer on any page (a scanned document): OCR is needed to read it"
-        )
+        why = next((w for w in doc.warnings if "OCR" in w), None)
+        if any(p.ocr for p in doc.pages):
+            rec.errors.append("no text on any page: neither a text layer nor OCR found any")
+        else:
+            rec.errors.append(
+                "no text layer on any page (a scanned document) and no OCR"
+                + (f": {why}" if why else "")
+            )
         _run_extractors(Context(doc=doc, zones=zone(doc), record=rec), text=False)
         return rec
     if empty:

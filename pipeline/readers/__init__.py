@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.document import Document
 from pipeline.errors import EmptyFileError, FormatMismatchError, UnsupportedFormatError
 from pipeline.options import DEFAULT, Options
-from pipeline.readers import docx, html, pdf, text
+from pipeline.readers import docx, html, image, pdf, text
 
 Reader = Callable[[str, bytes, Options], Document]
 
@@ -27,6 +27,7 @@ READERS: dict[str, Reader] = {
     "html": html.read,
     "txt": text.read,
     "md": text.read,
+    "image": image.read,
 }
 
 EXTENSIONS: dict[str, str] = {
@@ -38,6 +39,11 @@ EXTENSIONS: dict[str, str] = {
     ".text": "txt",
     ".md": "md",
     ".markdown": "md",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 
@@ -60,6 +66,9 @@ def sniff(data: bytes) -> str | None:
         except zipfile.BadZipFile:
             return "zip"
         return "docx" if "word/document.xml" in names else "zip"
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" \
+            or data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image"
     if data[:4] == b"\xd0\xcf\x11\xe0":
         return "ole"  # legacy .doc / .xls
     lower = head[:512].lower()
@@ -94,7 +103,7 @@ def detect_format(path: str | Path, data: bytes) -> str:
             f"the name says {by_name.upper()} but the content is {by_bytes.upper()}; "
             f"rename it to .{by_bytes} and ingest it again",
         )
-    if by_name in ("pdf", "docx") and by_bytes is None:
+    if by_name in ("pdf", "docx", "image") and by_bytes is None:
         raise FormatMismatchError(
             path, f"the name says {by_name.upper()} but the content is not a {by_name.upper()} file"
         )

@@ -13,11 +13,16 @@ A page with no characters at all is reported as having no text layer.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from typing import Any
+
 import pymupdf
 
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError, EncryptedFileError
 from pipeline.normalize import normalize_line
+from pipeline.ocr import PageJob, ocr_into, usable_text
 from pipeline.options import DEFAULT, Options
 from pipeline.readers.pdfsig import read_signature_fields
 
@@ -105,6 +110,31 @@ def open_pdf(path: str, data: bytes) -> pymupdf.Document:
     return doc
 
 
+_RENDER = threading.Lock()  # MuPDF documents are not thread-safe: one render at a time
+
+
+def ocr_job(page: pymupdf.Page, page_no: int, dpi: int) -> PageJob:
+    """A page to OCR: hashed by what it draws (content stream and images), rendered on demand
+    without annotations, so the signature stamps are not read into the body."""
+    doc = page.parent
+    digest = hashlib.sha256()
+    digest.update(f"{page.rect}|{page.rotation}".encode())
+    digest.update(page.read_contents())
+    for img in page.get_images(full=True):
+        digest.update(doc.xref_stream_raw(img[0]) or b"")
+
+    def render() -> Any:
+        from PIL import Image
+
+        with _RENDER:
+            pix = page.get_pixmap(dpi=dpi, annots=False)
+        mode = "RGB" if pix.n >= 3 else "L"
+        return Image.frombytes(mode, (pix.width, pix.height), pix.samples)
+
+    return PageJob(page_no=page_no, content_hash=digest.hexdigest(), image=render,
+                   scale=72 / dpi)
+
+
 def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     doc = open_pdf(path, data)
     result = Document(path=path, format="pdf")
@@ -126,6 +156,12 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
                     has_text=bool(lines),
                 )
             )
+        jobs = [
+            ocr_job(page, index + 1, options.ocr_dpi)
+            for index, (page, info) in enumerate(zip(loaded, result.pages, strict=True))
+            if not usable_text(info.lines)
+        ]
+        ocr_into(result, jobs, options)
         if options.signatures and doc.is_form_pdf:
             try:
                 result.signature_fields = read_signature_fields(doc, data, loaded)
