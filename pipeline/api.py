@@ -13,18 +13,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import ocr
 from pipeline.errors import VanthuError
 from pipeline.options import DEFAULT, Options
 from pipeline.runner import failed_record, process_file
@@ -114,8 +118,9 @@ class _Known:
 
     @classmethod
     def set(cls, keys: dict[tuple[str, str], str], retry_failed: bool,
-            options: Options = DEFAULT) -> None:
+            options: Options = DEFAULT, pages_done: Any = None) -> None:
         cls.keys, cls.retry_failed, cls.options = keys, retry_failed, options
+        ocr.PAGE_DONE = pages_done
 
     @classmethod
     def skip(cls, doc_id: str, path: str) -> bool:
@@ -134,7 +139,7 @@ def _process_chunk(paths: list[str]) -> list[Record | None]:
 
 
 def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: bool,
-                  options: Options) -> Iterator[Record | None]:
+                  options: Options, pages_done: Any) -> Iterator[Record | None]:
     """Results in input order (None for a file already in the dataset), computed by
     ``workers`` processes, batches of files a task.
 
@@ -144,7 +149,7 @@ def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: boo
     """
     chunk = max(1, min(32, len(files) // (workers * 4) or 1))
     batches = [files[i: i + chunk] for i in range(0, len(files), chunk)]
-    init = (known, retry_failed, options)
+    init = (known, retry_failed, options, pages_done)
     with ProcessPoolExecutor(max_workers=workers, initializer=_Known.set, initargs=init) as pool:
         futures = [pool.submit(_process_chunk, b) for b in batches]
         for batch, fut in zip(batches, futures):
@@ -175,13 +180,16 @@ def ingest(
     progress: Callable[[Record], None] | None = None,
     keep_records: bool = False,
     options: Options = DEFAULT,
+    page_progress: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Process every file under ``paths`` not yet in the dataset at ``out``.
 
     ``workers``: processes to use (default: the machine's cores, 1 for small batches);
     ``retry_failed``: process again files whose earlier record failed (their new record is
     added, ``read_dataset`` keeps the newest); ``progress``: called with each record;
-    ``options``: what to read besides the text (see :class:`pipeline.options.Options`).
+    ``options``: what to read besides the text (see :class:`pipeline.options.Options`);
+    OCR results are cached in ``out/.ocr-cache`` unless ``options.ocr_cache`` says where;
+    ``page_progress``: called about twice a second with the number of pages OCRed so far.
     """
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     report = RunReport(run_id=run_id, out=str(out), started_at=dt.datetime.now(dt.timezone.utc))
@@ -194,10 +202,22 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     if len(todo) < 8:
         workers = 1
+    if options.ocr_cache is None:
+        options = replace(options, ocr_cache=str(Path(out) / ".ocr-cache"))
+    if options.ocr_threads == 0:  # the cores are shared between the worker processes
+        options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // workers))
+    pages_done = mp.get_context().Value("i", 0)
+    stop = threading.Event()
+    if page_progress is not None:
+        def poll() -> None:
+            while not stop.wait(0.5):
+                page_progress(pages_done.value)
+
+        threading.Thread(target=poll, daemon=True).start()
     if workers > 1:
-        results = _run_parallel(todo, workers, known, retry_failed, options)
+        results = _run_parallel(todo, workers, known, retry_failed, options, pages_done)
     else:
-        _Known.set(known, retry_failed, options)
+        _Known.set(known, retry_failed, options, pages_done)
         results = (_process_one(p) for p in todo)
     try:
         for rec in results:
@@ -214,6 +234,9 @@ def ingest(
             if progress is not None:
                 progress(rec)
     finally:
+        stop.set()
+        if page_progress is not None:
+            page_progress(pages_done.value)
         writer.close()
         report.finished_at = dt.datetime.now(dt.timezone.utc)
         write_run_log(out, run_id, report.as_dict())

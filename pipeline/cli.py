@@ -143,20 +143,36 @@ def print_summary(df, out=None) -> None:
 
 
 def _options(args) -> Options:
-    return Options(signatures=not args.no_signatures)
+    return Options(
+        signatures=not args.no_signatures,
+        ocr=not args.no_ocr,
+        ocr_lang=args.ocr_lang,
+        ocr_cache=args.ocr_cache,
+    )
 
 
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
-    bar = tqdm(unit="doc", disable=None if not args.no_progress else True, desc="vanthu")
+    quiet = True if args.no_progress else None
+    bar = tqdm(unit="doc", disable=quiet, desc="documents", position=0)
+    pages_bar = None
 
     def tick(rec: Record) -> None:
         bar.update(1)
 
+    def pages(done: int) -> None:
+        nonlocal pages_bar
+        if done and pages_bar is None:
+            pages_bar = tqdm(unit="page", disable=quiet, desc="OCR pages", position=1)
+        if pages_bar is not None and done != pages_bar.n:
+            pages_bar.update(done - pages_bar.n)
+
     report = ingest(args.paths, args.out, workers=args.workers, retry_failed=args.retry_failed,
-                    progress=tick, options=_options(args))
+                    progress=tick, options=_options(args), page_progress=pages)
     bar.close()
+    if pages_bar is not None:
+        pages_bar.close()
     for problem in report.problems:
         print(f"vanthu: {problem}", file=sys.stderr)
     print(f"{report.inputs} input files: {report.processed} processed, {report.skipped} already "
@@ -186,6 +202,13 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _ocr_arguments(p: argparse.ArgumentParser, cache_help: str) -> None:
+    p.add_argument("--no-ocr", action="store_true",
+                   help="do not OCR pages without a text layer (scans fail instead)")
+    p.add_argument("--ocr-lang", default="vie", help="Tesseract language data (default: vie)")
+    p.add_argument("--ocr-cache", default=None, help=cache_help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vanthu", description="Vietnamese official documents to structured records."
@@ -200,12 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-signatures", action="store_true",
                    help="do not read PDF signature fields (stamped number and day stay blank)")
+    _ocr_arguments(p, cache_help="folder of cached OCR results (default: DATASET/.ocr-cache)")
     p.add_argument("--summary", action="store_true", help="print the dataset as a table after")
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("show", help="one document's record and where each value came from")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="the record as JSON")
     p.add_argument("--no-signatures", action="store_true", help="do not read PDF signatures")
+    _ocr_arguments(p, cache_help="folder of cached OCR results (default: ~/.cache/vanthu/ocr)")
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("summary", help="a dataset's documents as a short table")
     p.add_argument("dataset")
