@@ -22,3 +22,12 @@ def shared_file(rel: str) -> Path:
 
 def load_labels(name: str) -> list[dict]:
     return json.loads((LABELS / name).read_text("utf-8"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ocr_cache_in_a_temporary_folder(tmp_path_factory):
+    """OCR results are cached under XDG_CACHE_HOME; the tests keep theirs out of $HOME."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()

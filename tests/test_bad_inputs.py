@@ -8,6 +8,7 @@ import pymupdf
 import pytest
 
 from pipeline import ingest, read_dataset
+from pipeline.options import Options
 from pipeline.runner import process_file
 from tests.conftest import SAMPLES
 
@@ -51,8 +52,9 @@ def test_scanned_pdf_is_reported_as_having_no_text_layer(tmp_path):
     page = doc.new_page()
     page.draw_rect(pymupdf.Rect(50, 50, 200, 200), fill=(0, 0, 0))
     doc.save(tmp_path / "scan.pdf")
-    rec = process_file(tmp_path / "scan.pdf")
-    assert rec.status.value == "failed" and "no text layer" in rec.errors[0]
+    rec = process_file(tmp_path / "scan.pdf", options=Options(ocr=False))
+    assert rec.status.value == "failed"
+    assert rec.errors[0].startswith("no text layer on any page (a scanned document) and no OCR")
 
 
 def test_batch_goes_on_and_every_file_has_a_record(tmp_path):

@@ -1,0 +1,172 @@
+"""OCR: a real scanned page, a page rendered here and degraded (rotation, blur, noise, JPEG),
+image inputs, the cache, and the image-cleaning steps. Skipped where Tesseract is missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+
+import pymupdf
+import pytest
+
+from pipeline import ocr
+from pipeline.options import Options
+from pipeline.runner import process_bytes, process_file
+from tests.conftest import SAMPLES, shared_file
+
+
+def _tesseract_ready() -> str | None:
+    try:
+        ocr.tesseract_info("vie")
+    except ocr.OcrUnavailable as exc:
+        return str(exc)
+    return None
+
+
+MISSING = _tesseract_ready()
+needs_tesseract = pytest.mark.skipif(MISSING is not None, reason=f"OCR unavailable: {MISSING}")
+
+
+def degraded_page(pdf, angle: float = 1.5, seed: int = 7):
+    """Page 1 of a generated letter as a scanner might give it: 300 dpi, turned by
+    ``angle`` degrees, blurred, speckled, saved as a JPEG of quality 60."""
+    from PIL import Image, ImageFilter
+
+    pix = pymupdf.open(pdf)[0].get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255, expand=False)
+    img = img.filter(ImageFilter.GaussianBlur(1.0))
+    rnd = random.Random(seed)
+    px = img.load()
+    for _ in range(img.width * img.height // 200):  # 0.5% salt-and-pepper speckle
+        px[rnd.randrange(img.width), rnd.randrange(img.height)] = rnd.choice((0, 255))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=60, dpi=(300, 300))
+    return buf.getvalue(), img
+
+
+@needs_tesseract
+def test_real_scanned_page():
+    rec = process_file(shared_file("corpus/scans/qn-51-QD-UBND-2025.pdf"))
+    assert rec.status.value == "ok"
+    assert (rec.doc_type, rec.symbol, rec.issuer) == (
+        "Quyết định", "QĐ-UBND", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    )
+    assert (rec.place, rec.issue_year, rec.issue_month) == ("Quảng Ngãi", 2025, 1)
+    assert rec.subject == "phê duyệt Kế hoạch ứng phó sự cố tràn dầu huyện Nghĩa Hành"
+    # the number and the day are handwritten: left empty, not guessed
+    assert rec.number is None and rec.issue_date is None
+    assert any("not readable" in w for w in rec.warnings)
+    prov = rec.provenance["symbol"]
+    assert prov.source == "ocr" and prov.page == 1 and 0 < prov.confidence < 1
+    # the signatures are read from the file as for a text PDF
+    assert [s.signer for s in rec.signatures] == [
+        "Ủy ban nhân dân tỉnh Quảng Ngãi", "TRUNG TÂM CÔNG BÁO VÀ TIN HỌC"
+    ]
+    # the stamps drawn by the signature widgets are not OCRed into the letter
+    assert "ttcbth" not in " ".join(str(v) for v in rec.to_dict(with_provenance=False).values()
+                                    if not isinstance(v, list))
+
+
+@needs_tesseract
+@pytest.mark.parametrize("angle", [0.0, 1.5, -2.0])
+def test_degraded_rendered_page(tmp_path, angle):
+    jpeg, _ = degraded_page(SAMPLES / "generated" / "qd-ubnd-256.pdf", angle)
+    path = tmp_path / "qd-ubnd-256.jpg"
+    path.write_bytes(jpeg)
+    rec = process_file(path)
+    assert rec.source_format == "image" and rec.page_count == 1
+    assert (rec.doc_type, rec.code) == ("Quyết định", "256/QĐ-UBND")
+    assert rec.issue_date == dt.date(2024, 7, 8)
+    assert rec.issuer == "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
+    assert rec.signer_name == "Nguyễn Văn Bình"
+    assert all(p.source == "ocr" for p in rec.provenance.values() if p.extractor != "signatures")
+
+
+@needs_tesseract
+def test_multipage_tiff_and_the_cache(tmp_path, monkeypatch):
+    _, first = degraded_page(SAMPLES / "generated" / "qd-ubnd-256.pdf", 0.5)
+    _, second = degraded_page(SAMPLES / "generated" / "cv-sxd-1204.pdf", -0.5)
+    buf = io.BytesIO()
+    # copies: a frame just saved as JPEG keeps its JPEG settings, which TIFF refuses
+    first.copy().save(buf, format="TIFF", save_all=True, append_images=[second.copy()])
+    options = Options(ocr_cache=str(tmp_path / "cache"))
+    rec = process_bytes("two.tiff", buf.getvalue(), options)
+    assert rec.page_count == 2 and rec.text_pages == 2
+    assert rec.code == "256/QĐ-UBND"
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("a cached page was OCRed again")
+
+    monkeypatch.setattr(ocr, "run_tesseract", no_tesseract)
+    again = process_bytes("two.tiff", buf.getvalue(), options)
+    assert again.to_dict(with_provenance=True) | {"ingested_at": None} == \
+        rec.to_dict(with_provenance=True) | {"ingested_at": None}
+
+
+def test_scan_without_ocr_says_so():
+    rec = process_file(shared_file("corpus/scans/qn-51-QD-UBND-2025.pdf"),
+                       options=Options(ocr=False))
+    assert rec.status.value == "failed"
+    assert "no OCR" in rec.errors[0] and len(rec.signatures) == 2
+
+
+def test_missing_tesseract_is_a_clear_failure(monkeypatch):
+    monkeypatch.setenv("VANTHU_TESSERACT", "/nonexistent/tesseract")
+    ocr.tesseract_path.cache_clear()
+    ocr.tesseract_info.cache_clear()
+    try:
+        rec = process_file(shared_file("corpus/scans/ttg-970-2024.pdf"),
+                           options=Options(ocr_cache=None))
+    finally:
+        ocr.tesseract_path.cache_clear()
+        ocr.tesseract_info.cache_clear()
+    assert rec.status.value == "failed"
+    assert "OCR is not possible" in rec.errors[0]
+
+
+# ---------------------------------------------------------------------------- cleaning steps
+
+
+def test_otsu_splits_ink_from_paper():
+    import numpy as np
+
+    arr = np.array([20] * 300 + [30] * 200 + [220] * 900 + [240] * 600, dtype=np.uint8)
+    assert 30 <= ocr.otsu(arr) < 220
+
+
+@pytest.mark.parametrize("angle", [-2.0, 1.0, 2.4])
+def test_skew_angle_undoes_a_rotation(angle):
+    from PIL import Image
+
+    pix = pymupdf.open(SAMPLES / "generated" / "cv-sxd-1204.pdf")[0].get_pixmap(
+        dpi=150, colorspace=pymupdf.csGRAY
+    )
+    img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    turned = img.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    assert ocr.skew_angle(turned) == pytest.approx(-angle, abs=0.25)
+
+
+def test_drop_ink_removes_red_and_blue_but_keeps_black():
+    from PIL import Image
+
+    img = Image.new("RGB", (30, 10), (255, 255, 255))
+    for x in range(10):
+        img.putpixel((x, 5), (20, 20, 20))  # black text
+        img.putpixel((x + 10, 5), (200, 30, 40))  # red seal
+        img.putpixel((x + 20, 5), (30, 40, 160))  # blue signature
+    out = ocr.clean(img, ("drop_ink",))
+    assert out.getpixel((5, 5)) < 60
+    assert out.getpixel((15, 5)) == 255 and out.getpixel((25, 5)) == 255
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("PHO CHU TỊCH", "PHÓ CHỦ TỊCH"),
+    ("TM. ỦY BAN NHÂN DẪN", "TM. ỦY BAN NHÂN DÂN"),
+    ("KT.CHU TICH", "KT. CHỦ TỊCH"),
+    ("PHÓ CHỦ TỊC", "PHÓ CHỦ TỊC"),  # a letter differs: kept as read
+    ("Trần Phước Hiên", "Trần Phước Hiên"),
+])
+def test_snap_phrase(line, expected):
+    assert ocr.snap_phrase(line) == expected
