@@ -37,6 +37,7 @@ class Page:
     height: float | None = None
     lines: list[Line] = field(default_factory=list)
     has_text: bool = True
+    ocr: bool = False  # the lines were read from the page image
 
 
 @dataclass(slots=True)
