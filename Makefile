@@ -23,6 +23,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_signatures.py
+	$(BIN)/python bench/bench_ocr.py
 
 lint: setup
 	$(BIN)/ruff check pipeline extractors schemas tests bench scripts
