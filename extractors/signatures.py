@@ -150,11 +150,12 @@ def from_field(sig: SignatureField, fills: dict[str, str], tolerance: int) -> Si
     from_dict = any(v is not None for v in (sig.common_name, sig.m_time, sig.cms_time))
     signed_at = sig.m_time or sig.cms_time or stamp.time or sig.timestamp_time
     conflict = describe_conflict(sig.m_time, sig.cms_time, tolerance)
-    if conflict is None and stamp.time and signed_at and stamp.time is not signed_at:
-        gap = abs((stamp.time - signed_at).total_seconds())
+    dict_time = sig.m_time or sig.cms_time
+    if conflict is None and stamp.time and dict_time:
+        gap = abs((stamp.time - dict_time).total_seconds())
         if gap > tolerance:
             conflict = (
-                f"the stamp shows {stamp.time.isoformat()}, the signature {signed_at.isoformat()}"
+                f"the stamp shows {stamp.time.isoformat()}, the signature {dict_time.isoformat()}"
             )
     return Signature(
         signer=sig.common_name or stamp.signer or sig.name,
@@ -221,7 +222,7 @@ class SignaturesExtractor:
         fills = ctx.cache.get("stamped") or {}
         tolerance = rules().time_tolerance
         signed = [f for f in ctx.doc.signature_fields if f.signed]
-        found = [from_field(f, fills, tolerance) for f in signed]  # type: ignore[arg-type]
+        found = [from_field(f, fills, tolerance) for f in signed]
         text_found, text_src = text_layer_signatures([ln for ln in ctx.doc.lines if ln.text])
         found.extend(text_found)
         if not found:
