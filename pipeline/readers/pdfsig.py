@@ -9,10 +9,11 @@ signature field:
 - the text of the widget's appearance stream alone (MuPDF runs that one annotation into a
   text device), with boxes, so the number and day it stamps can be placed on the page;
 - the signature dictionary (``/SubFilter``, ``/M``, ``/Name``, ``/Reason``, ``/ByteRange``)
-  through PyMuPDF, which already holds the parsed file;
-- the CMS blob, cut from the file at the gap of ``/ByteRange``, through pyHanko's CMS
-  functions: signer certificate, ``signingTime``, the RFC 3161 token's time, and integrity
-  (the byte-range digest against the signed digest, and the signature over it);
+  through MuPDF, which already holds the parsed file;
+- the CMS blob, cut from the file at the gap of ``/ByteRange``: signer certificate,
+  ``signingTime``, the RFC 3161 token's time (pyHanko's attribute helpers), and integrity
+  (the byte-range digest against the signed digest, and the signature over it, checked in
+  :mod:`pipeline.readers.cmsverify`);
 - coverage: whether anything was appended after the signature, and if so whether the later
   revisions changed the pages' content or only added signatures, fields and annotations.
 
@@ -23,6 +24,7 @@ Every step is guarded: a damaged signature keeps what was read and says why in `
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import re
@@ -34,12 +36,11 @@ import pymupdf
 
 from pipeline.document import Line, SignatureField
 from pipeline.normalize import normalize_line
+from pipeline.readers.cmsverify import Signer, check_signer, read_signer
 from schemas.record import Coverage, Modification, Source
 
 _MP = pymupdf.mupdf
 pymupdf.TOOLS.mupdf_display_errors(False)  # damaged files are reported in the record instead
-_REF = re.compile(r"^(\d+) 0 R$")
-_REFS = re.compile(r"(\d+) \d+ R")
 _PDF_DATE = re.compile(
     r"D:(?P<y>\d{4})(?P<mo>\d{2})?(?P<d>\d{2})?(?P<h>\d{2})?(?P<mi>\d{2})?(?P<s>\d{2})?"
     r"(?P<tz>[Zz]|[+-]\d{2}'?\d{2}'?)?"
@@ -69,18 +70,25 @@ def parse_pdf_date(value: str | None) -> dt.datetime | None:
         return None
 
 
-def _ref(value: tuple[str, str]) -> int | None:
-    kind, text = value
-    if kind != "xref":
-        return None
-    m = _REF.match(text)
-    return int(m.group(1)) if m else None
+class _Names:
+    """PDF name objects for the dictionary keys read here, made once."""
+
+    def __init__(self) -> None:
+        for key in ("V", "Type", "SubFilter", "Name", "Reason", "M", "ByteRange", "Contents",
+                    "Resources", "XObject"):
+            setattr(self, key, _MP.pdf_new_name(key))
 
 
-def _string(doc: pymupdf.Document, xref: int, key: str) -> str | None:
-    kind, text = doc.xref_get_key(xref, key)
-    if kind in ("string", "name", "text"):
-        return text or None
+_N = _Names()
+
+
+def _text(obj: Any, key: Any) -> str | None:
+    """A string or name entry of a dictionary, as text (PDF text strings decoded)."""
+    value = _MP.pdf_dict_get(obj, key)
+    if _MP.pdf_is_name(value):
+        return "/" + _MP.pdf_to_name(value)
+    if _MP.pdf_is_string(value):
+        return _MP.pdf_to_text_string(value) or None
     return None
 
 
@@ -141,17 +149,10 @@ def signature_widgets(page: pymupdf.Page) -> list[_Widget]:
     return out
 
 
-def _signature_value(doc: pymupdf.Document, field_xref: int) -> int | None:
-    """The xref of the signature dictionary (``/V``), looked up on the field or its parent."""
-    xref: int | None = field_xref
-    for _ in range(8):  # /V may sit on a parent field; a loop guards against cycles
-        if xref is None:
-            return None
-        v = _ref(doc.xref_get_key(xref, "V"))
-        if v is not None:
-            return v
-        xref = _ref(doc.xref_get_key(xref, "Parent"))
-    return None
+def _signature_value(widget: _Widget) -> Any | None:
+    """The signature dictionary (``/V``), looked up on the field or its parents."""
+    value = _MP.pdf_dict_get_inheritable(_MP.pdf_annot_obj(widget.annot), _N.V)
+    return value if _MP.pdf_is_dict(value) else None
 
 
 def read_signature_fields(doc: pymupdf.Document, data: bytes,
@@ -172,7 +173,7 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
             continue
         for widget in widgets:
             try:
-                sig, todo = _read_field(doc, data, page, index, widget)
+                sig, todo = _read_field(data, page, index, widget)
             except Exception as exc:  # one damaged field must not lose the others
                 sig, todo = SignatureField(
                     field=getattr(widget, "field_name", None), page=index + 1,
@@ -199,7 +200,7 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
     return fields
 
 
-def _read_field(doc: pymupdf.Document, data: bytes, page: pymupdf.Page, index: int,
+def _read_field(data: bytes, page: pymupdf.Page, index: int,
                 widget: _Widget) -> tuple[SignatureField, _Pending | None]:
     """One widget: its drawn text, and its signature when the field was signed."""
     r = widget.rect
@@ -211,37 +212,37 @@ def _read_field(doc: pymupdf.Document, data: bytes, page: pymupdf.Page, index: i
             round(r.x0, 1), round(r.y0, 1), round(r.x1, 1), round(r.y1, 1)
         ),
     )
-    try:
-        sig.lines = widget_lines(page, widget.annot, index + 1)
+    try:  # an invisible signature draws nothing
+        sig.lines = [] if r.is_empty else widget_lines(page, widget.annot, index + 1)
     except Exception as exc:
         sig.errors.append(f"the widget's text could not be read ({exc})")
-    value = _signature_value(doc, widget.xref)
+    value = _signature_value(widget)
     if value is None:
         return sig, None
     sig.signed = True
-    _read_dictionary(doc, value, sig)
-    return sig, _read_blob(doc, value, data, sig)
+    _read_dictionary(value, sig)
+    return sig, _read_blob(value, data, sig)
 
 
-def _read_dictionary(doc: pymupdf.Document, xref: int, sig: SignatureField) -> None:
-    sig.kind = _string(doc, xref, "Type") or "/Sig"
-    sig.subfilter = (_string(doc, xref, "SubFilter") or "").lstrip("/") or None
-    sig.name = _string(doc, xref, "Name")
-    sig.reason = _string(doc, xref, "Reason")
-    raw_m = _string(doc, xref, "M")
+def _read_dictionary(value: Any, sig: SignatureField) -> None:
+    sig.kind = _text(value, _N.Type) or "/Sig"
+    sig.subfilter = (_text(value, _N.SubFilter) or "").lstrip("/") or None
+    sig.name = _text(value, _N.Name)
+    sig.reason = _text(value, _N.Reason)
+    raw_m = _text(value, _N.M)
     sig.m_time = parse_pdf_date(raw_m)
     if raw_m and sig.m_time is None:
         sig.errors.append(f"/M is not a PDF date: {raw_m!r}")
 
 
-def _byte_range(doc: pymupdf.Document, xref: int) -> list[int] | None:
-    kind, text = doc.xref_get_key(xref, "ByteRange")
-    if kind != "array":
+def _byte_range(value: Any) -> list[int] | None:
+    array = _MP.pdf_dict_get(value, _N.ByteRange)
+    if not _MP.pdf_is_array(array):
         return None
-    try:
-        return [int(v) for v in text.strip("[] ").split()]
-    except ValueError:
+    items = [_MP.pdf_array_get(array, i) for i in range(_MP.pdf_array_len(array))]
+    if not all(_MP.pdf_is_int(item) for item in items):
         return None
+    return [_MP.pdf_to_int(item) for item in items]
 
 
 @dataclass(slots=True)
@@ -254,9 +255,7 @@ class _Pending:
     end: int
     contiguous: bool
     md: str | None = None  # None when the CMS blob could not be read
-    signed_data: Any = None
-    signer_info: Any = None
-    cert: Any = None
+    signer: Signer | None = None
     digest: bytes | None = None
 
 
@@ -265,12 +264,14 @@ def _hex_blob(gap: bytes) -> bytes:
     hexdigits = gap[1:-1].rstrip(b"0\r\n\t ")
     if len(hexdigits) % 2:
         hexdigits += b"0"
-    return bytes.fromhex(hexdigits.decode("ascii"))  # fromhex skips inner whitespace
+    try:
+        return binascii.unhexlify(hexdigits)
+    except binascii.Error:  # line breaks inside the string: fromhex skips whitespace
+        return bytes.fromhex(hexdigits.decode("ascii"))
 
 
-def _read_blob(doc: pymupdf.Document, xref: int, data: bytes,
-               sig: SignatureField) -> _Pending | None:
-    br = _byte_range(doc, xref)
+def _read_blob(value: Any, data: bytes, sig: SignatureField) -> _Pending | None:
+    br = _byte_range(value)
     if br is None or len(br) != 4 or br[0] != 0 or br[1] < 0 or br[2] < br[1] or br[3] < 0:
         sig.errors.append(f"/ByteRange is missing or malformed: {br}")
         return None
@@ -292,33 +293,29 @@ def _read_blob(doc: pymupdf.Document, xref: int, data: bytes,
         sig.errors.append("/ByteRange reaches past the end of the file")
     todo = _Pending(sig, len1, start2, end, raw_gap == gap) if complete else None
 
-    cms_api = _cms_api()
     try:
-        info = cms_api.cms.ContentInfo.load(blob, strict=False)
-        signed_data = info["content"]
-        signer_info = cms_api.extract_signer_info(signed_data)
-        cert = _signer_cert(signed_data, signer_info)
-        md = signer_info["digest_algorithm"]["algorithm"].native
+        signer = read_signer(blob)
     except Exception as exc:
         sig.errors.append(f"the CMS signature cannot be read ({_short(exc)})")
         return todo
 
     try:
         (sig.common_name, sig.organisation, sig.email,
-         sig.certificate_issuer) = _cert_names(cert.dump())
+         sig.certificate_issuer) = _cert_names(signer.cert_der)
     except Exception as exc:
         sig.errors.append(f"the signer certificate cannot be read ({_short(exc)})")
     try:
-        sig.cms_time = cms_api.extract_self_reported_ts(signer_info)
+        times = signer.attrs.get("signing_time")
+        sig.cms_time = times[0].native if times else None
     except Exception as exc:
         sig.errors.append(f"the CMS signing time cannot be read ({_short(exc)})")
     try:
-        for token in cms_api.extract_tst_data_iter(signer_info, signed=False):
+        for token in _cms_api().extract_tst_data_iter(signer.info, signed=False):
             tst = token["encap_content_info"]["content"].parsed
             sig.timestamp_time = tst["gen_time"].native
             imprint = tst["message_imprint"]
             expected = hashlib.new(
-                imprint["hash_algorithm"]["algorithm"].native, signer_info["signature"].native
+                imprint["hash_algorithm"]["algorithm"].native, signer.info["signature"].native
             ).digest()
             if expected != imprint["hashed_message"].native:
                 sig.errors.append("the timestamp token does not match the signature it stamps")
@@ -327,26 +324,8 @@ def _read_blob(doc: pymupdf.Document, xref: int, data: bytes,
         sig.errors.append(f"the timestamp token cannot be read ({_short(exc)})")
 
     if todo is not None:
-        todo.md, todo.signed_data, todo.signer_info, todo.cert = md, signed_data, signer_info, cert
+        todo.md, todo.signer = signer.digest_algorithm, signer
     return todo
-
-
-def _signer_cert(signed_data: Any, signer_info: Any) -> Any:
-    """The certificate named by the signer info's ``sid``: matched on serial number and
-    issuer bytes, or on key identifier; pyHanko's general lookup when neither matches."""
-    sid = signer_info["sid"]
-    certs = [c.chosen for c in signed_data["certificates"] if c.name == "certificate"]
-    if sid.name == "issuer_and_serial_number":
-        serial = sid.chosen["serial_number"].native
-        issuer = sid.chosen["issuer"].dump()
-        for cert in certs:
-            if cert.serial_number == serial and cert.issuer.dump() == issuer:
-                return cert
-    elif sid.name == "subject_key_identifier":
-        for cert in certs:
-            if cert.key_identifier == sid.chosen.native:
-                return cert
-    return _cms_api().extract_certs_for_validation(signed_data).signer_cert
 
 
 @lru_cache(maxsize=512)
@@ -368,11 +347,11 @@ def _cert_names(der: bytes) -> tuple[str | None, str | None, str | None, str | N
 
 
 def _verify(todo: _Pending, data: bytes) -> None:
-    sig, api = todo.sig, _cms_api()
+    sig = todo.sig
     if todo.digest is None:
         return
     try:
-        eci = todo.signed_data["encap_content_info"]
+        eci = todo.signer.signed_data["encap_content_info"]
         if eci["content_type"].native == "tst_info":  # a document timestamp: the token is it
             tst = eci["content"].parsed
             sig.timestamp_time = tst["gen_time"].native
@@ -381,20 +360,22 @@ def _verify(todo: _Pending, data: bytes) -> None:
             ranged = todo.digest if mi == todo.md else _RangeHasher(data).digest(
                 mi, todo.len1, todo.start2, todo.end
             )
-            digest_ok, sig_ok = api.validate_sig_integrity(
-                todo.signer_info, todo.cert, "tst_info",
-                hashlib.new(todo.md, eci["content"].contents).digest(),
+            check = check_signer(
+                todo.signer, "tst_info", hashlib.new(todo.md, eci["content"].contents).digest(),
             )
-            sig.intact = bool(digest_ok and sig_ok and ranged == imprint["hashed_message"].native)
+            sig.intact = check.digest_ok and check.signature_ok and (
+                ranged == imprint["hashed_message"].native
+            )
+            if check.problem:
+                sig.errors.append(check.problem)
+            elif not sig.intact:
+                sig.errors.append("the signed bytes were changed: the timestamp's imprint "
+                                  "no longer matches")
             return
-        digest_ok, sig_ok = api.validate_sig_integrity(
-            todo.signer_info, todo.cert, "data", todo.digest
-        )
-        sig.intact = bool(digest_ok and sig_ok)
-        if not digest_ok:
-            sig.errors.append("the signed bytes were changed: their digest no longer matches")
-        elif not sig_ok:
-            sig.errors.append("the signature value does not verify against the certificate")
+        check = check_signer(todo.signer, "data", todo.digest)
+        sig.intact = check.digest_ok and check.signature_ok
+        if check.problem:
+            sig.errors.append(check.problem)
     except Exception as exc:
         sig.intact = False
         sig.errors.append(f"the signature cannot be verified ({_short(exc)})")
@@ -455,22 +436,38 @@ class _Revisions:
         return Coverage.REVISION.value, self._seen[end]
 
     @staticmethod
-    def _pages(doc: pymupdf.Document) -> list[tuple[str, str]]:
-        """Per page, the text of its ``/Contents`` and ``/Resources/XObject`` entries."""
+    def _pages(pdf: Any) -> list[tuple[tuple[int, ...], tuple[tuple[str, int], ...]]]:
+        """Per page of a MuPDF ``pdf_document``, what it draws with: the object numbers of
+        its ``/Contents`` (an array resolved to its streams) and its ``/Resources/XObject``
+        entries by name."""
         out = []
-        for i in range(doc.page_count):
-            xref = doc.page_xref(i)
-            kind, contents = doc.xref_get_key(xref, "Contents")
-            if kind == "xref" and not doc.xref_is_stream(int(contents.split()[0])):
-                contents = doc.xref_object(int(contents.split()[0]), compressed=True)
-            out.append((contents, doc.xref_get_key(xref, "Resources/XObject")[1]))
+        for i in range(_MP.pdf_count_pages(pdf)):
+            page = _MP.pdf_lookup_page_obj(pdf, i)
+            contents = _MP.pdf_dict_get(page, _N.Contents)
+            nums = [_MP.pdf_to_num(contents)] if _MP.pdf_is_indirect(contents) else []
+            if _MP.pdf_is_array(contents):
+                nums += [_MP.pdf_to_num(_MP.pdf_array_get(contents, k))
+                         for k in range(_MP.pdf_array_len(contents))]
+            xobjects = _MP.pdf_dict_get(
+                _MP.pdf_dict_get_inheritable(page, _N.Resources), _N.XObject
+            )
+            named = []
+            if _MP.pdf_is_dict(xobjects):
+                if _MP.pdf_is_indirect(xobjects):
+                    named.append(("", _MP.pdf_to_num(xobjects)))
+                for k in range(_MP.pdf_dict_len(xobjects)):
+                    named.append((_MP.pdf_to_name(_MP.pdf_dict_get_key(xobjects, k)),
+                                  _MP.pdf_to_num(_MP.pdf_dict_get_val(xobjects, k))))
+            out.append((tuple(nums), tuple(sorted(named))))
         return out
 
     def _stored_before(self, end: int) -> bool:
         """Whether every object the final pages draw with was stored before ``end``."""
         pdf = _MP.pdf_specifics(self.doc.this).m_internal
         for contents, xobjects in self._final or []:
-            for num in map(int, _REFS.findall(contents + " " + xobjects)):
+            for num in (*contents, *(n for _, n in xobjects)):
+                if num <= 0:  # a direct object: part of its page, compared above
+                    continue
                 entry = _MP.ll_pdf_get_xref_entry_no_null(pdf, num)
                 if entry.type == "o":  # inside an object stream: judge the stream
                     entry = _MP.ll_pdf_get_xref_entry_no_null(pdf, entry.ofs)
@@ -481,9 +478,10 @@ class _Revisions:
     def _compare(self, end: int) -> str:
         try:
             if self._final is None:
-                self._final = self._pages(self.doc)
-            with pymupdf.open(stream=self.data[:end], filetype="pdf") as signed:
-                same = self._pages(signed) == self._final
+                self._final = self._pages(_MP.pdf_specifics(self.doc.this))
+            # MuPDF's own document, not a pymupdf.Document: half the cost to open
+            stream = _MP.fz_open_buffer(_MP.fz_new_buffer_from_copied_data(self.data[:end]))
+            same = self._pages(_MP.pdf_open_document_with_stream(stream)) == self._final
             same = same and self._stored_before(end)
         except Exception:
             return Modification.UNKNOWN.value
@@ -495,20 +493,6 @@ def _cms_api() -> Any:
     """pyHanko's CMS helpers, imported on first use (about 0.3 s, paid once per process)."""
     from types import SimpleNamespace
 
-    from asn1crypto import cms
-    from pyhanko.sign.general import extract_signer_info
-    from pyhanko.sign.validation.generic_cms import (
-        extract_certs_for_validation,
-        extract_self_reported_ts,
-        extract_tst_data_iter,
-        validate_sig_integrity,
-    )
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
-    return SimpleNamespace(
-        cms=cms,
-        extract_signer_info=extract_signer_info,
-        extract_certs_for_validation=extract_certs_for_validation,
-        extract_self_reported_ts=extract_self_reported_ts,
-        extract_tst_data_iter=extract_tst_data_iter,
-        validate_sig_integrity=validate_sig_integrity,
-    )
+    return SimpleNamespace(extract_tst_data_iter=extract_tst_data_iter)
