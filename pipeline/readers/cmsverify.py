@@ -62,7 +62,10 @@ def read_signer(blob: bytes) -> Signer:
     from asn1crypto import cms
 
     signed_data = cms.ContentInfo.load(blob, strict=False)["content"]
-    info = signed_data["signer_infos"][0]
+    infos = signed_data["signer_infos"]
+    if len(infos) != 1:  # a PDF signature has exactly one signer (ISO 32000-2, 12.8.3.3)
+        raise ValueError(f"the CMS blob holds {len(infos)} signers, not one")
+    info = infos[0]
     attrs_der = signed_attributes_der(info)  # first: see its docstring
     cert = _signer_cert(signed_data, info)
     cert_der = cert.dump()
