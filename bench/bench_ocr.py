@@ -4,7 +4,7 @@ Takes the first page of each real scan in ``../shared/corpus/scans`` (or of the 
 letters, degraded, when ../shared is absent), then in one run measures
 
   1. bare Tesseract: the page images the pipeline would send (rendered at 300 dpi and
-     cleaned, written to PNG beforehand), one ``tesseract … -l vie tsv`` process per page,
+     cleaned, written beforehand as the PBM the pipeline pipes to it), one ``tesseract … -l vie tsv`` process per page,
      one after the other, ``OMP_THREAD_LIMIT=1``: seconds per page on one core;
   2. the pipeline: ``ingest`` of the same pages as one-page PDFs, all cores, empty OCR
      cache: render, clean, OCR, zones, extractors, Parquet; wall seconds per page, and
@@ -66,8 +66,8 @@ def main() -> None:
             page = pymupdf.open(f)[0]
             job = ocr.PageJob(0, "", lambda p=page: _render(p, settings.dpi), 72 / settings.dpi)
             img = ocr.clean(job.image(), settings.steps)
-            png = tmp_path / (f.stem + ".png")
-            img.save(png)
+            png = tmp_path / (f.stem + ".pnm")  # the very bytes the pipeline pipes in
+            png.write_bytes(ocr.tesseract_input(img))
             pngs.append(png)
 
         exe = ocr.tesseract_path()

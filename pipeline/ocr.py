@@ -41,7 +41,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line
 from schemas.record import Source
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -91,18 +91,13 @@ class OcrSettings:
 
 
 def clean(image: Any, steps: Sequence[str]) -> Any:
-    """The page image (PIL, RGB or L) after the cleaning ``steps``, as greyscale."""
-    import numpy as np
+    """The page image (PIL, RGB or L) after the cleaning ``steps``, as greyscale (binary
+    after ``binarise``). Every step runs in Pillow's C code: on a 300 dpi A4 page the four
+    take about 0.1 s, against 1 s for Tesseract."""
     from PIL import Image, ImageFilter
 
     if "drop_ink" in steps and image.mode == "RGB":
-        rgb = np.asarray(image, dtype=np.int16)
-        hi, lo = rgb.max(axis=2), rgb.min(axis=2)
-        # saturated colour (red seal, blue ink) and not near-black: paper
-        coloured = (hi - lo) > np.maximum(60, 0.35 * hi)
-        grey = np.asarray(image.convert("L")).copy()
-        grey[coloured] = 255
-        image = Image.fromarray(grey, "L")
+        image = drop_ink(image)
     else:
         image = image.convert("L")
     if "denoise" in steps:
@@ -112,52 +107,89 @@ def clean(image: Any, steps: Sequence[str]) -> Any:
         if abs(angle) >= 0.2:
             image = image.rotate(angle, resample=Image.BILINEAR, fillcolor=255, expand=False)
     if "binarise" in steps:
-        arr = np.asarray(image)
-        threshold = otsu(arr)
-        image = Image.fromarray(np.where(arr > threshold, 255, 0).astype(np.uint8), "L")
+        threshold = otsu_histogram(image.histogram())
+        image = image.point([255 if v > threshold else 0 for v in range(256)]).convert("1")
     return image
+
+
+def drop_ink(rgb: Any) -> Any:
+    """Greyscale of an RGB page where saturated colour (the red seal, the blue signature)
+    becomes paper: a pixel whose channels spread by more than max(60, 0.35 × its brightest
+    channel) is coloured ink, not the black print."""
+    from PIL import ImageChops
+
+    r, g, b = rgb.split()
+    hi = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    lo = ImageChops.darker(ImageChops.darker(r, g), b)
+    spread = ImageChops.subtract(hi, lo)
+    limit = hi.point([max(60, int(0.35 * v)) for v in range(256)])
+    coloured = ImageChops.subtract(spread, limit).point([0] + [255] * 255)
+    return ImageChops.lighter(rgb.convert("L"), coloured)
 
 
 def otsu(arr: Any) -> int:
     """Otsu's threshold of a greyscale array."""
     import numpy as np
 
-    hist = np.bincount(arr.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    levels = np.arange(256)
-    w0 = np.cumsum(hist)
-    w1 = total - w0
-    m0 = np.cumsum(hist * levels)
-    mean_all = m0[-1]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    return otsu_histogram(np.bincount(np.asarray(arr).ravel(), minlength=256)[:256].tolist())
+
+
+def otsu_histogram(hist: Sequence[int]) -> int:
+    """Otsu's threshold from a 256-bin histogram: the level that best splits ink from paper
+    (largest between-class variance)."""
+    total = sum(hist)
+    mean_all = sum(i * h for i, h in enumerate(hist))
+    w0 = m0 = 0.0
+    best, best_level = -1.0, 0
+    for level, count in enumerate(hist[:256]):
+        w0 += count
+        m0 += level * count
+        w1 = total - w0
+        if w0 == 0 or w1 == 0:
+            continue
         between = (mean_all * w0 / total - m0) ** 2 / (w0 * w1)
-    between = np.nan_to_num(between)
-    return int(np.argmax(between))
+        if between > best:
+            best, best_level = between, level
+    return best_level
 
 
 def skew_angle(image: Any, limit: float = 3.0, step: float = 0.2) -> float:
     """The rotation (degrees, counter-clockwise) that makes text rows horizontal: the angle
-    whose row profile of dark pixels varies most, searched on a quarter-size image."""
+    whose row profile of dark pixels varies most, searched on a quarter-size image, first
+    every 3 steps, then step by step around the best."""
     import numpy as np
     from PIL import Image
 
-    small = image.reduce(4)
-    dark = Image.fromarray((np.asarray(small) < 128).astype(np.uint8) * 255, "L")
-    best, best_score = 0.0, -1.0
-    angle = -limit
-    while angle <= limit + 1e-9:
-        rows = np.asarray(dark.rotate(angle, resample=Image.NEAREST, fillcolor=0)).sum(axis=1)
-        score = float(np.var(np.diff(rows.astype(np.float64))))
-        if score > best_score:
-            best, best_score = angle, score
-        angle += step
-    return round(best, 2)
+    small = image.convert("L").reduce(4)
+    dark = small.point([255 if v < 128 else 0 for v in range(256)])
+    scores: dict[int, float] = {}
+
+    def score(k: int) -> float:
+        if k not in scores:
+            turned = dark.rotate(k * step, resample=Image.NEAREST, fillcolor=0)
+            rows = np.asarray(turned, dtype=np.float64).sum(axis=1)
+            scores[k] = float(np.var(np.diff(rows)))
+        return scores[k]
+
+    n = int(round(limit / step))
+    coarse = max(range(-n, n + 1, 3), key=lambda k: (score(k), -abs(k)))
+    fine = range(max(-n, coarse - 2), min(n, coarse + 2) + 1)
+    best = max(fine, key=lambda k: (score(k), -abs(k)))
+    return round(best * step, 2)
 
 
 # ---------------------------------------------------------------------------- tesseract
 
 
-def run_tesseract(png: bytes, settings: OcrSettings, timeout: float = 300) -> str:
+def tesseract_input(image: Any) -> bytes:
+    """The image as Tesseract reads it from stdin: uncompressed PBM (binary) or PGM; PNG
+    compression would cost a tenth of Tesseract's own time."""
+    buf = io.BytesIO()
+    image.save(buf, format="PPM")
+    return buf.getvalue()
+
+
+def run_tesseract(image: bytes, settings: OcrSettings, timeout: float = 300) -> str:
     exe = tesseract_path()
     if exe is None:
         raise OcrUnavailable("tesseract is not installed")
@@ -165,7 +197,7 @@ def run_tesseract(png: bytes, settings: OcrSettings, timeout: float = 300) -> st
     proc = subprocess.run(
         [exe, "stdin", "stdout", "-l", settings.lang, "--psm", str(settings.psm),
          "--dpi", str(settings.dpi), "tsv"],
-        input=png, capture_output=True, env=env, timeout=timeout, check=False,
+        input=image, capture_output=True, env=env, timeout=timeout, check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip()[:300])
@@ -324,9 +356,7 @@ def ocr_pages(jobs: list[PageJob], settings: OcrSettings, cache_dir: str | None,
         hit = words is not None
         if words is None:
             image = clean(job.image(), settings.steps)
-            buf = io.BytesIO()
-            image.save(buf, format="PNG", compress_level=1)
-            words = tsv_words(run_tesseract(buf.getvalue(), settings))
+            words = tsv_words(run_tesseract(tesseract_input(image), settings))
             cache.put(key, words)
         _tick()
         return job.page_no, (words_to_lines(words, job.scale, job.page_no), hit)
