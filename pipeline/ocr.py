@@ -286,8 +286,34 @@ def _skeleton(text: str) -> str:
 
 def snap_phrase(text: str) -> str:
     """``PHO CHU TỊCH`` → ``PHÓ CHỦ TỊCH``: an OCR line equal to a known phrase but for its
-    tone marks (and spacing) takes the phrase's spelling; any other line is kept as read."""
-    return _phrases().get(_skeleton(text), text)
+    tone marks and spacing (``THỦ TƯỚNG CHÍNHPHỦ``) takes the phrase's spelling; so does a
+    line of nine letters or more one letter away from exactly one phrase (``PHÓ CHỦ TỊC``).
+    Any other line is kept as read."""
+    phrases = _phrases()
+    skeleton = _skeleton(text)
+    exact = phrases.get(skeleton)
+    if exact is not None:
+        return exact
+    compact = skeleton.replace(" ", "")
+    if len(compact) < 9:
+        return text
+    near = {phrase for key, phrase in phrases.items()
+            if _within_one(compact, key.replace(" ", ""))}
+    return near.pop() if len(near) == 1 else text
+
+
+def _within_one(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by at most one inserted, deleted or changed letter."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
 # ---------------------------------------------------------------------------- pages

@@ -165,7 +165,11 @@ def test_drop_ink_removes_red_and_blue_but_keeps_black():
     ("PHO CHU TỊCH", "PHÓ CHỦ TỊCH"),
     ("TM. ỦY BAN NHÂN DẪN", "TM. ỦY BAN NHÂN DÂN"),
     ("KT.CHU TICH", "KT. CHỦ TỊCH"),
-    ("PHÓ CHỦ TỊC", "PHÓ CHỦ TỊC"),  # a letter differs: kept as read
+    ("THỦ TƯỚNG CHÍNHPHỦ", "THỦ TƯỚNG CHÍNH PHỦ"),  # a space lost
+    ("PHÓ CHỦ TỊC", "PHÓ CHỦ TỊCH"),  # one letter from one phrase only
+    ("TRUONG BAM", "TRƯỞNG BAN"),
+    ("CHỦ TỊC", "CHỦ TỊC"),  # too short to trust one letter
+    ("CHU TICH X", "CHU TICH X"),  # two letters away: kept as read
     ("Trần Phước Hiên", "Trần Phước Hiên"),
 ])
 def test_snap_phrase(line, expected):
