@@ -35,7 +35,9 @@ def split_units(lines: list[Line]) -> list[list[Line]]:
 
 
 def _name(lines: list[Line]) -> str:
-    return re.sub(r"\s+", " ", " ".join(ln.text for ln in lines)).strip(" -_")
+    text = re.sub(r"\s+", " ", " ".join(ln.text for ln in lines))
+    # a symbol OCR pasted onto the name ("… QUẢNG NGÃI /QĐ-XPHC") belongs to the number
+    return rules().anchors["trailing_code"].sub("", text).strip(" -_")
 
 
 class IssuerExtractor:
@@ -43,7 +45,10 @@ class IssuerExtractor:
     fields = ("issuer", "issuer_parent")
 
     def extract(self, ctx: Context) -> None:
-        lines = [ln for ln in ctx.zones.issuer if ln.text.strip(" -_")]
+        code = rules().anchors["trailing_code"]
+        number = rules().anchors["number_line_folded"]
+        lines = [ln for ln in ctx.zones.issuer  # not the number's remains OCR left in the column
+                 if code.sub("", ln.text).strip(" -_") and not number.match(fold(ln.text))]
         if not lines:
             return
         units = split_units(lines)

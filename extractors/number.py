@@ -23,21 +23,50 @@ class NumberExtractor:
     def extract(self, ctx: Context) -> None:
         line = ctx.zones.number
         if line is None:
+            self._from_header(ctx)
             return
         m = rules().anchors["number"].match(line.text)
+        lines = [line]
+        if not m:  # "Số: O4" over "/TTr-UBND": a handwritten number pushed the symbol down
+            after = _next_line(ctx.zones.header_left, line)
+            if after is not None and after.text.lstrip().startswith("/"):
+                m = rules().anchors["number"].match(f"{line.text} {after.text.strip()}")
+                lines.append(after)
         if not m:
             ctx.record.warnings.append(f"number line not understood: {line.text!r}")
+            self._from_header(ctx)
             return
         number, year = m.group("number"), m.group("year")
         if m.group("junk"):  # a handwritten number OCRed as "§†4": unreadable, not guessed
-            rec_warn = f"number not readable (handwritten?): {line.text!r}"
+            seen = " / ".join(ln.text for ln in lines)
+            rec_warn = f"number not readable (handwritten?): {seen!r}"
             ctx.record.warnings.append(rec_warn)
             number = None
         symbol = re.sub(r"\s*-\s*", "-", m.group("symbol")).rstrip(".-")
         code = "/".join(p for p in (number or "", year) if p is not None)
         code = f"{code}/{symbol}" if code else f"/{symbol}"
-        prov = provenance([line], self.name)
+        prov = provenance(lines, self.name)
         rec = ctx.record
         rec.set("number", number, prov)
         rec.set("symbol", symbol, prov)
         rec.set("code", code, prov)
+
+    def _from_header(self, ctx: Context) -> None:
+        """No number line: a symbol left at the end of a header line by OCR, or put on a
+        line of its own below a handwritten number (``Số: O4`` / ``/TTr-UBND``)."""
+        for line in [*ctx.zones.issuer, *ctx.zones.header_left]:
+            m = rules().anchors["trailing_code"].search(line.text)
+            if m:
+                ctx.record.warnings.append(
+                    f"no number line; the symbol is read from a header line: {line.text!r}")
+                prov = provenance([line], self.name)
+                ctx.record.set("symbol", m.group("symbol"), prov)
+                ctx.record.set("code", f"/{m.group('symbol')}", prov)
+                return
+
+
+def _next_line(lines: list, line: object) -> object | None:
+    for i, candidate in enumerate(lines[:-1]):
+        if candidate is line:
+            return lines[i + 1]
+    return None

@@ -245,7 +245,9 @@ def _letter_start(lines: list[Line]) -> int:
         if not ln.text or is_rule(ln):
             j -= 1
             continue
-        if is_upper(ln) or mark_of(ln) or is_motto(ln):
+        # "Số: O4": a number line whose symbol OCR put on the next line
+        if is_upper(ln) or mark_of(ln) or is_motto(ln) or _a("number_line_folded").match(
+                fold(ln.text)):
             start = j
             taken += 1
             j -= 1

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.normalize import detect_legacy, normalize_line
 from pipeline.runner import process_bytes
+from tests.conftest import ROOT
 
 
 def letter(header: list[str], body: list[str] | None = None, footer: list[str] | None = None) -> str:
@@ -36,6 +37,33 @@ def rec_of(text: str, name: str = "x.txt"):
 def test_number_line(line, number, symbol, code):
     rec = rec_of(letter(["SỞ NỘI VỤ", line, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
     assert (rec.number, rec.symbol, rec.code) == (number, symbol, code)
+
+
+@pytest.mark.parametrize(
+    "issuer_lines, number_line, below, number, symbol, code",
+    [
+        # a handwritten number pushed the symbol onto a line of its own
+        (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "Số: O4", ["/QĐ-UBND"],
+         None, "QĐ-UBND", "/QĐ-UBND"),
+        # "Số:" and the number lost, the symbol pasted onto the issuer's line
+        (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG /QĐ-UBND"], "", [], None, "QĐ-UBND", "/QĐ-UBND"),
+        # a speck read before "Số"
+        (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "_ Số:384 /QĐ-UBND", [],
+         "384", "QĐ-UBND", "384/QĐ-UBND"),
+    ],
+)
+def test_number_line_as_ocr_leaves_it(tmp_path, monkeypatch, issuer_lines, number_line, below,
+                                      number, symbol, code):
+    """The header of a two-column PDF letter written the way OCR of a scan reads it."""
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    import make_samples
+
+    letter = dict(make_samples.LETTERS[1], issuer=issuer_lines, number=number_line, vv=below)
+    path = tmp_path / "letter.pdf"
+    make_samples.write_pdf(letter, path)
+    rec = process_bytes(str(path), path.read_bytes())
+    assert (rec.number, rec.symbol, rec.code) == (number, symbol, code)
+    assert (rec.issuer, rec.doc_type) == ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Quyết định")
 
 
 @pytest.mark.parametrize(
