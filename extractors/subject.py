@@ -12,8 +12,11 @@ import re
 
 from extractors.base import Context, provenance
 from pipeline.normalize import join_lines
+from schemas.record import Source
 
 _PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\s*[:.]?\s*")
+# OCR of a scan: "và việc", "Vẻ việc", or a speck before it ("L$ Về việc bổ nhiệm…")
+_OCR_PREFIX = re.compile(r"^\W{0,3}\S{0,3}?\W{0,2}\s*[VvV][àaềêẻeéèệ]\s+việc\s*[:.]?\s*")
 
 
 class SubjectExtractor:
@@ -25,6 +28,8 @@ class SubjectExtractor:
         if not lines:
             return
         text = join_lines([ln.text for ln in lines])
-        text = _PREFIX.sub("", text).strip().rstrip(".;,")
+        if any(ln.source == Source.OCR.value for ln in lines):
+            text = _OCR_PREFIX.sub("", text)
+        text = _PREFIX.sub("", text).strip().rstrip(".;,`' ")
         if text:
             ctx.record.set("subject", text, provenance(lines, self.name))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from extractors.ruleset import rules
 from pipeline.document import Document, Line
 from pipeline.normalize import LOWER, UPPER, fold
+from schemas.record import Source
 
 HEADER_SCAN = 60  # non-blank lines from the start in which the header is looked for
 
@@ -179,7 +180,8 @@ def zone(doc: Document) -> Zones:
     # issuer: upper-case lines of the header before the number line, not motto nor marks
     number_line = z.number
     for ln in z.header_left if geometry else header:
-        if ln is number_line or is_date_line(ln) or is_vv(ln):
+        if (ln is number_line or is_date_line(ln) or is_vv(ln)
+                or _a("number_line_folded").match(fold(ln.text))):  # "Số: TU", no symbol read
             break
         if is_motto(ln) or is_rule(ln):
             continue
@@ -200,7 +202,7 @@ def zone(doc: Document) -> Zones:
         z.subject = _vv_block(lines, vv_i, header_end, geometry, mid)
     if title_i is not None:
         z.title = lines[title_i]
-        subj, cursor = _subject_after_title(lines, title_i + 1, geometry)
+        subj, cursor = _subject_after_title(lines, title_i + 1, geometry, z.title)
         if not z.subject:
             z.subject = subj
 
@@ -300,10 +302,20 @@ def _vv_block(lines, vv_i, header_end, geometry, mid) -> list[Line]:
     return block
 
 
-def _subject_after_title(lines: list[Line], i: int, geometry: bool) -> tuple[list[Line], int]:
+def _off_centre(ln: Line, title: Line | None) -> bool:
+    """An OCR line far off the centre line of the title: the trích yếu is centred under the
+    title, so this is a stamp beside it (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``)."""
+    if title is None or ln.source != Source.OCR.value or ln.bbox is None or title.bbox is None:
+        return False
+    centre = (title.bbox[0] + title.bbox[2]) / 2
+    return abs((ln.bbox[0] + ln.bbox[2]) / 2 - centre) > 0.25 * max(ln.bbox[2] - ln.bbox[0], 40)
+
+
+def _subject_after_title(lines: list[Line], i: int, geometry: bool,
+                         title: Line | None = None) -> tuple[list[Line], int]:
     """Lines of the trích yếu under a type title, and the index after them."""
     n = len(lines)
-    while i < n and not lines[i].text:
+    while i < n and (not lines[i].text or _off_centre(lines[i], title)):
         i += 1
     if i >= n:
         return [], i
@@ -315,6 +327,9 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool) -> tuple[lis
     j = i + 1
     while j < n and len(subject) < 6:
         ln = lines[j]
+        if ln.text and _off_centre(ln, title):
+            j += 1
+            continue
         if not ln.text:
             if geometry or bold_mode:
                 j += 1
@@ -322,8 +337,11 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool) -> tuple[lis
             break
         if (
             is_rule(ln) or is_kinh_gui(ln)
-            or (not bold_mode and _a("body_start_folded").match(fold(ln.text)))
-            or _a("issuing_authority_folded").match(fold(ln.text))
+            # a body sentence starts with a capital; "ngày 12/12/2011, số 27…" goes on
+            or (not bold_mode and _a("body_start_folded").match(fold(ln.text))
+                and ln.text[:1].isupper())
+            # the authority line is in capitals; "Ủy ban nhân dân tỉnh … nhiệm kỳ" goes on
+            or (_a("issuing_authority_folded").match(fold(ln.text)) and is_upper(ln))
         ):
             break
         if bold_mode and not ln.bold:

@@ -224,7 +224,8 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
     Tesseract often reads a two-column header row as one line (``Số: 51/QĐ-UBND    Quảng
     Ngãi, ngày 21 tháng 01 năm 2025``); a line is cut where the gap between two words is
     wider than the line's height (words are a third of it apart), as the PDF reader cuts
-    tab-separated columns. Specks and stamp fragments (``£ =.``, low confidence and fewer
+    tab-separated columns, and at a box's side read as ``|`` (a stamp's frame beside the
+    subject). Specks and stamp fragments (``£ =.``, low confidence and fewer
     than four letters) are dropped, and a line that is a known header or signature phrase
     except for its marks (``PHO CHU TỊCH``) takes the phrase's spelling
     (see ``pipeline/data/ocr_phrases.yaml``).
@@ -238,10 +239,12 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
         height = sorted(w[3] - w[1] for w in group)[len(group) // 2]
         pieces: list[list[list]] = [[group[0]]]
         for w in group[1:]:
-            if w[0] - pieces[-1][-1][2] > 1.2 * max(height, 1):
+            if w[0] - pieces[-1][-1][2] > 1.2 * max(height, 1) or _rule(pieces[-1][-1]):
                 pieces.append([w])
             else:
                 pieces[-1].append(w)
+        pieces = [[w for w in piece if not _rule(w)] for piece in pieces]
+        pieces = [piece for piece in pieces if piece]
         for piece in pieces:
             text = normalize_line(" ".join(w[5] for w in piece))
             if not text:
@@ -266,6 +269,12 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
     return lines
+
+
+def _rule(word: list) -> bool:
+    """A "word" that is the side of a box, read as ``|``: the frame of an incoming stamp
+    (``CÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``) or of a table, never part of a line."""
+    return bool(word[5]) and all(ch in "|[]!" for ch in word[5]) and "|" in word[5]
 
 
 @lru_cache(maxsize=1)

@@ -174,3 +174,57 @@ def test_drop_ink_removes_red_and_blue_but_keeps_black():
 ])
 def test_snap_phrase(line, expected):
     assert ocr.snap_phrase(line) == expected
+
+
+def ocr_words(rows: list[tuple[float, list[tuple[float, str]]]]) -> list[list]:
+    """Words as Tesseract's TSV gives them (points, confidence 95), one Tesseract line per
+    row whatever its columns: ``(top, [(left, phrase), …])``."""
+    words = []
+    for top, phrases in rows:
+        for left, phrase in phrases:
+            x = left
+            for word in phrase.split():
+                right = x + 5 * len(word)
+                words.append([x, top, right, top + 12, 95.0, word, f"1.1.{top}"])
+                x = right + 4
+    return words
+
+
+def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
+    """ttg-981 as OCR reads it: the "ĐẾN" stamp of the government portal sits left of the
+    subject, its frame read as "|", and the handwritten number leaves "Số: TU"."""
+    from extractors.base import Context
+    from pipeline.document import Document, Page
+    from pipeline.layout import zone
+    from pipeline.runner import _run_extractors
+    from schemas.record import Record
+
+    rows = [
+        (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+        (75, [(360, "Độc lập - Tự do - Hạnh phúc")]),
+        (95, [(110, "Số: TU"), (340, "Hà Nội, ngày 16 tháng 9 năm 2024")]),
+        (128, [(265, "QUYẾT ĐỊNH")]),
+        (145, [(20, "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ |"),
+               (196, "Về việc phê chuẩn kết quả miễn nhiệm chức vụ Chủ tịch")]),
+        (160, [(30, "wgty46.13-L2024---|"),
+               (165, "Ủy ban nhân dân tỉnh Thái Nguyên nhiệm kỳ 2021 - 2026")]),
+        (200, [(225, "THỦ TƯỚNG CHÍNH PHỦ")]),
+        (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
+        (250, [(90, "QUYẾT ĐỊNH:")]),
+        (270, [(90, "Điều 1. Phê chuẩn kết quả miễn nhiệm.")]),
+        (320, [(60, "Nơi nhận:"), (400, "THỦ TƯỚNG")]),
+        (335, [(60, "- Như Điều 1;")]),
+        (350, [(60, "- Lưu: VT, V.I.")]),
+        (400, [(390, "Phạm Minh Chính")]),
+    ]
+    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
+    assert "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ" in [ln.text for ln in lines]  # cut at the "|"
+    doc = Document(path="x.pdf", format="pdf",
+                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
+    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
+    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    assert (rec.doc_type, rec.issuer, rec.place, rec.issue_year, rec.issue_month) == (
+        "Quyết định", "THỦ TƯỚNG CHÍNH PHỦ", "Hà Nội", 2024, 9)
+    assert rec.subject == ("phê chuẩn kết quả miễn nhiệm chức vụ Chủ tịch Ủy ban nhân dân tỉnh "
+                           "Thái Nguyên nhiệm kỳ 2021 - 2026")
+    assert (rec.signer_title, rec.signer_name) == ("THỦ TƯỚNG", "Phạm Minh Chính")
