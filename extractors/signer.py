@@ -21,12 +21,19 @@ from extractors.ruleset import rules
 from pipeline.document import Line
 from pipeline.layout import is_authority, is_upper, looks_like_name, strip_name_prefix
 from pipeline.normalize import fold
+from pipeline.ocr import name_text
+from schemas.record import Source
 
 
 def _noise(line: Line) -> bool:
     return bool(rules().anchors["signature_noise_folded"].match(fold(line.text))) or bool(
         re.match(r"^\s*\d{4}-\d{2}-\d{2}T", line.text)
     )
+
+
+def _name_of(line: Line) -> str:
+    """The text of a name line; specks OCR read around it dropped (``“Hỗ Đức Phớc +``)."""
+    return name_text(line.text) if line.source == Source.OCR.value else line.text
 
 
 def _clean(text: str) -> str:
@@ -52,7 +59,9 @@ def parse_block(lines: list[Line]):
         if is_upper(ln):
             upper_run.append(ln)
             continue
-        if (upper_run or groups) and looks_like_name(ln.text):
+        # on a scan the seal can hide the title: an OCR name may come alone
+        if (upper_run or groups or ln.source == Source.OCR.value) and looks_like_name(
+                _name_of(ln)):
             name_line = ln
             break
     title = upper_run[-1:] if upper_run else []
@@ -81,6 +90,6 @@ class SignerExtractor:
         if name_line is not None:
             rec.set(
                 "signer_name",
-                _clean(strip_name_prefix(name_line.text)),
+                _clean(strip_name_prefix(_name_of(name_line))),
                 provenance([name_line], self.name),
             )

@@ -220,6 +220,8 @@ def zone(doc: Document) -> Zones:
 
     # -- footer: Nơi nhận (left) and the signature block (right)
     foot_i = _footer_start(lines, cursor)
+    if foot_i is not None and geometry:
+        foot_i = _signature_above(lines, foot_i, cursor, mid)
     body_end = foot_i if foot_i is not None else len(lines)
     z.body = [ln for ln in lines[cursor:body_end] if ln.text]
     if foot_i is not None:
@@ -429,6 +431,28 @@ def _footer_start(lines: list[Line], cursor: int) -> int | None:
                     return i
         return None
     return min(candidates)
+
+
+def _signature_above(lines: list[Line], foot_i: int, cursor: int, mid) -> int:
+    """The signer's title can sit a line or two above "Nơi nhận:" (``CHỦ TỊCH`` over the
+    seal on a scan): upper-case lines on the right just above the footer belong to it."""
+    first = lines[foot_i]
+    if first.bbox is None:
+        return foot_i
+    height = max(first.bbox[3] - first.bbox[1], 8.0)
+    k = foot_i - 1
+    while k >= cursor:
+        ln = lines[k]
+        if not ln.text:
+            k -= 1
+            continue
+        if (ln.bbox is None or ln.page != first.page or not is_upper(ln)
+                or first.bbox[1] - ln.bbox[1] > 3 * height
+                or ln.bbox[0] < mid(ln) * 0.6 or _center_x(ln) < mid(ln)):
+            break
+        foot_i = k
+        k -= 1
+    return foot_i
 
 
 def _split_footer(z: Zones, footer: list[Line], geometry: bool, mid) -> None:

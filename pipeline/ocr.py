@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
@@ -41,7 +42,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line
 from schemas.record import Source
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "6"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -181,6 +182,95 @@ def skew_angle(image: Any, limit: float = 3.0, step: float = 0.2) -> float:
 # ---------------------------------------------------------------------------- tesseract
 
 
+MAX_REREADS = 2  # name lines read again per page
+
+
+def name_text(text: str) -> str:
+    """An OCR line without the specks around it: ``“Hỗ Đức Phớc +`` → ``Hỗ Đức Phớc``."""
+    tokens = [t for t in text.split() if any(ch.isalpha() for ch in t)]
+    return re.sub(r"^[^\w]+|[^\w.]+$", "", " ".join(tokens))
+
+
+def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[list]:
+    """Read the signer's name again, as one line.
+
+    On a whole page Tesseract drops a tone mark of a name under the signature and seal
+    (``Trần Phước Hiên`` for ``Hiền``, ``Trần Hoàng Tuân`` for ``Tuấn``); read alone as a
+    single text line (``--psm 7``) the same pixels give the marks right. A page with
+    ``Nơi nhận`` has its signature block; the name-like lines in its right half, below the
+    top of ``Nơi nhận``, are cut out of the cleaned image and read again, and their words
+    replace the page's when the new reading still looks like a name."""
+    from pipeline.layout import looks_like_name
+
+    if not words:
+        return words
+    width = image.size[0]
+    pieces = [piece for line in _line_pieces(words) for piece in line]
+    noi_nhan = [ws for ws in pieces if fold(" ".join(w[5] for w in ws)).startswith("NOI NHAN")]
+    if not noi_nhan:
+        return words
+    top = min(w[1] for w in noi_nhan[0]) - 30
+    out = list(words)
+    done = 0
+    for k, ws in enumerate(pieces):
+        x0, y0 = min(w[0] for w in ws), min(w[1] for w in ws)
+        x1, y1 = max(w[2] for w in ws), max(w[3] for w in ws)
+        if y0 < top or (x0 + x1) / 2 < width / 2:
+            continue
+        if not looks_like_name(name_text(" ".join(w[5] for w in ws))) or done >= MAX_REREADS:
+            continue
+        done += 1
+        pad = max(8, (y1 - y0) // 2)
+        box = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
+               min(image.size[1], y1 + pad))
+        line_settings = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=7)
+        try:
+            again = tsv_words(run_tesseract(tesseract_input(image.crop(box)), line_settings))
+        except (RuntimeError, subprocess.SubprocessError):
+            continue
+        if not again or not looks_like_name(name_text(" ".join(w[5] for w in again))):
+            continue
+        for w in again:
+            w[0] += box[0]
+            w[2] += box[0]
+            w[1] += box[1]
+            w[3] += box[1]
+            w[6] = f"reread.{k}"
+        replaced = {id(w) for w in ws}
+        out = [w for w in out if id(w) not in replaced] + again
+    if done == 0:
+        out = _reread_block(image, out, top, settings)
+    return out
+
+
+def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings) -> list[list]:
+    """No name at all in the signature column: the seal over it made Tesseract's page
+    layout skip the column (qn-07: ``KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Phạm Trường Thọ`` under
+    a black seal). The column beside ``Nơi nhận`` is read again as one block (``--psm 6``)
+    and its words are kept when they hold a name."""
+    from pipeline.layout import looks_like_name
+
+    width, height = image.size
+    box = (width // 2, max(0, top - 20), width, min(height, top + settings.dpi * 7 // 2))
+    block = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=6)
+    try:
+        again = tsv_words(run_tesseract(tesseract_input(image.crop(box)), block))
+    except (RuntimeError, subprocess.SubprocessError):
+        return words
+    pieces = [piece for line in _line_pieces(again) for piece in line]
+    if not any(looks_like_name(name_text(" ".join(w[5] for w in p))) for p in pieces):
+        return words
+    for w in again:
+        w[0] += box[0]
+        w[2] += box[0]
+        w[1] += box[1]
+        w[3] += box[1]
+        w[6] = f"block.{w[6]}"
+    inside = [w for w in words if w[0] >= box[0] and box[1] <= w[1] and w[3] <= box[3]]
+    drop = {id(w) for w in inside}
+    return [w for w in words if id(w) not in drop] + again
+
+
 def tesseract_input(image: Any) -> bytes:
     """The image as Tesseract reads it from stdin: uncompressed PBM (binary) or PGM; PNG
     compression would cost a tenth of Tesseract's own time."""
@@ -230,21 +320,8 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
     except for its marks (``PHO CHU TỊCH``) takes the phrase's spelling
     (see ``pipeline/data/ocr_phrases.yaml``).
     """
-    groups: dict[str, list[list]] = {}
-    for w in words:
-        groups.setdefault(w[6], []).append(w)
     lines = []
-    for group in groups.values():
-        group.sort(key=lambda w: w[0])
-        height = sorted(w[3] - w[1] for w in group)[len(group) // 2]
-        pieces: list[list[list]] = [[group[0]]]
-        for w in group[1:]:
-            if w[0] - pieces[-1][-1][2] > 1.2 * max(height, 1) or _rule(pieces[-1][-1]):
-                pieces.append([w])
-            else:
-                pieces[-1].append(w)
-        pieces = [[w for w in piece if not _rule(w)] for piece in pieces]
-        pieces = [piece for piece in pieces if piece]
+    for pieces in _line_pieces(words):
         for piece in pieces:
             text = normalize_line(" ".join(w[5] for w in piece))
             if not text:
@@ -269,6 +346,27 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
     return lines
+
+
+def _line_pieces(words: list[list]) -> list[list[list[list]]]:
+    """Tesseract's lines, each cut into pieces where two words are further apart than the
+    line is high or a box side (``|``) stands between them; the box sides dropped."""
+    groups: dict[str, list[list]] = {}
+    for w in words:
+        groups.setdefault(w[6], []).append(w)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda w: w[0])
+        height = sorted(w[3] - w[1] for w in group)[len(group) // 2]
+        pieces: list[list[list]] = [[group[0]]]
+        for w in group[1:]:
+            if w[0] - pieces[-1][-1][2] > 1.2 * max(height, 1) or _rule(pieces[-1][-1]):
+                pieces.append([w])
+            else:
+                pieces[-1].append(w)
+        pieces = [[w for w in piece if not _rule(w)] for piece in pieces]
+        out.append([piece for piece in pieces if piece])
+    return out
 
 
 def _rule(word: list) -> bool:
@@ -392,6 +490,7 @@ def ocr_pages(jobs: list[PageJob], settings: OcrSettings, cache_dir: str | None,
         if words is None:
             image = clean(job.image(), settings.steps)
             words = tsv_words(run_tesseract(tesseract_input(image), settings))
+            words = reread_names(image, words, settings)
             cache.put(key, words)
         _tick()
         return job.page_no, (words_to_lines(words, job.scale, job.page_no), hit)

@@ -55,6 +55,11 @@ def test_real_scanned_page():
     )
     assert (rec.place, rec.issue_year, rec.issue_month) == ("Quảng Ngãi", 2025, 1)
     assert rec.subject == "phê duyệt Kế hoạch ứng phó sự cố tràn dầu huyện Nghĩa Hành"
+    # the page reading drops the grave of "Hiền" under the signature; the name line read
+    # again on its own gets it
+    assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Phước Hiền"
+    )
     # the number and the day are handwritten: left empty, not guessed
     assert rec.number is None and rec.issue_date is None
     assert any("not readable" in w for w in rec.warnings)
@@ -159,6 +164,15 @@ def test_drop_ink_removes_red_and_blue_but_keeps_black():
     out = ocr.clean(img, ("drop_ink",))
     assert out.getpixel((5, 5)) < 60
     assert out.getpixel((15, 5)) == 255 and out.getpixel((25, 5)) == 255
+
+
+@needs_tesseract
+def test_a_name_under_a_seal_is_read_from_its_column():
+    """qn-07: a black seal over the signature block made the page reading skip the column;
+    the column beside "Nơi nhận" read again as a block gives the name."""
+    rec = process_file(shared_file("corpus/scans/qn-07-CT-UBND-2018.pdf"))
+    assert rec.signer_name == "Phạm Trường Thọ"
+    assert rec.provenance["signer_name"].page == 4
 
 
 @pytest.mark.parametrize("line,expected", [
