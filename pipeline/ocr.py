@@ -42,7 +42,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line
 from schemas.record import Source
 
-CACHE_VERSION = "6"
+CACHE_VERSION = "10"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -189,6 +189,59 @@ def name_text(text: str) -> str:
     """An OCR line without the specks around it: ``“Hỗ Đức Phớc +`` → ``Hỗ Đức Phớc``."""
     tokens = [t for t in text.split() if any(ch.isalpha() for ch in t)]
     return re.sub(r"^[^\w]+|[^\w.]+$", "", " ".join(tokens))
+
+
+_NUMBER_START = re.compile(r"^\W*S[O06]\s*[:.;]?$")
+_SYMBOL = re.compile(r"/\s*[A-ZĐ][A-Za-zĐđ0-9]*\s?-\s?[A-Za-zĐđ0-9]")
+
+
+def reread_number(image: Any, words: list[list], settings: OcrSettings) -> list[list]:
+    """Read the number line again when no symbol came out of it.
+
+    The seal of a decision of the Prime Minister touches ``Số: 985/QĐ-TTg`` from below;
+    Tesseract's line then spans the seal's arc and reads ``Số: TU``. Cut to the height of
+    the word ``Số:`` and to the left column, the line reads right as a single text line."""
+    width = image.size[0]
+    for line in _line_pieces(words):
+        for piece in line:
+            first = piece[0]
+            if not _NUMBER_START.match(fold(first[5])) or first[0] > width / 2:
+                continue
+            if "/" in "".join(w[5] for w in piece):
+                return words  # the symbol was read
+            height = first[3] - first[1]
+            # up to the next piece Tesseract made, then up to the right column (the date)
+            # whatever specks came before it
+            ends = [min((p[0][0] for p in line if p[0][0] > first[2]), default=width // 2),
+                    min((p[0][0] for p in line if p[0][0] > 0.45 * width), default=width // 2)]
+            line_settings = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=7)
+            readings = []
+            for right in dict.fromkeys(ends):
+                box = (max(0, first[0] - height // 2), max(0, first[1] - height // 3),
+                       min(width, right - height // 3), first[3] + height // 3)
+                try:
+                    again = tsv_words(run_tesseract(tesseract_input(image.crop(box)),
+                                                    line_settings))
+                except (RuntimeError, subprocess.SubprocessError):
+                    return words
+                text = " ".join(w[5] for w in again)
+                if _SYMBOL.search(text):  # "985/QĐ-TTg": done
+                    readings.insert(0, (again, box))
+                    break
+                if "/" in text:  # "085/QEF": kept only if no crop gives better
+                    readings.append((again, box))
+            if not readings:
+                return words
+            again, box = readings[0]
+            for w in again:
+                w[0] += box[0]
+                w[2] += box[0]
+                w[1] += box[1]
+                w[3] += box[1]
+                w[6] = "number.reread"
+            drop = {id(w) for w in piece}
+            return [w for w in words if id(w) not in drop] + again
+    return words
 
 
 def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[list]:
@@ -490,6 +543,7 @@ def ocr_pages(jobs: list[PageJob], settings: OcrSettings, cache_dir: str | None,
         if words is None:
             image = clean(job.image(), settings.steps)
             words = tsv_words(run_tesseract(tesseract_input(image), settings))
+            words = reread_number(image, words, settings)
             words = reread_names(image, words, settings)
             cache.put(key, words)
         _tick()
