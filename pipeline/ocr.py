@@ -375,7 +375,7 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
     """
     lines = []
     for pieces in _line_pieces(words):
-        for piece in pieces:
+        for piece in [part for p in pieces for part in _split_at_motto(p)]:
             text = normalize_line(" ".join(w[5] for w in piece))
             if not text:
                 continue
@@ -399,6 +399,20 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
     return lines
+
+
+_MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM".split()
+
+
+def _split_at_motto(piece: list[list]) -> list[list[list]]:
+    """``THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``: the two header columns
+    read as one line where they nearly touch; the motto starts the right one."""
+    skeleton = [fold(w[5]).strip(".,:;") for w in piece]
+    n = len(_MOTTO)
+    for i in range(1, len(piece) - n + 1):
+        if skeleton[i:i + n] == _MOTTO:
+            return [piece[:i], piece[i:]]
+    return [piece]
 
 
 def _line_pieces(words: list[list]) -> list[list[list[list]]]:

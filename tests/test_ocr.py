@@ -242,3 +242,10 @@ def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
     assert rec.subject == ("phê chuẩn kết quả miễn nhiệm chức vụ Chủ tịch Ủy ban nhân dân tỉnh "
                            "Thái Nguyên nhiệm kỳ 2021 - 2026")
     assert (rec.signer_title, rec.signer_name) == ("THỦ TƯỚNG", "Phạm Minh Chính")
+
+
+def test_header_columns_read_as_one_line_are_cut_at_the_motto():
+    rows = [(50, [(88, "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])]
+    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
+    assert [ln.text for ln in lines] == ["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert lines[0].bbox[2] < lines[1].bbox[0]
