@@ -247,5 +247,7 @@ def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
 def test_header_columns_read_as_one_line_are_cut_at_the_motto():
     rows = [(50, [(88, "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])]
     lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
-    assert [ln.text for ln in lines] == ["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert [ln.text for ln in lines] == [
+        "THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    ]
     assert lines[0].bbox[2] < lines[1].bbox[0]
