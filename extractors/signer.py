@@ -15,13 +15,15 @@ degrees before a name (``Thượng tướng``, ``TS.``) are not part of it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from extractors.base import Context, provenance
+from extractors.base import Context
+from extractors.base import provenance as _provenance
 from extractors.ruleset import rules
 from pipeline.document import Line
 from pipeline.layout import is_authority, is_upper, looks_like_name, strip_name_prefix
 from pipeline.normalize import fold
-from pipeline.ocr import name_text
+from pipeline.ocr import is_phrase, name_text, snap_block_line
 from schemas.record import Source
 
 
@@ -34,6 +36,14 @@ def _noise(line: Line) -> bool:
 def _name_of(line: Line) -> str:
     """The text of a name line; specks OCR read around it dropped (``“Hỗ Đức Phớc +``)."""
     return name_text(line.text) if line.source == Source.OCR.value else line.text
+
+
+def _fragment(line: Line) -> bool:
+    """An OCR line in capitals too short to be a title and not a known phrase."""
+    if line.source != Source.OCR.value or not is_upper(line):
+        return False
+    letters = sum(ch.isalpha() for ch in line.text)
+    return letters < 8 and not is_phrase(line.text) and not is_authority(line)
 
 
 def _clean(text: str) -> str:
@@ -76,10 +86,21 @@ class SignerExtractor:
     fields = ("signer_name", "signer_title", "signing_authority")
 
     def extract(self, ctx: Context) -> None:
-        lines = ctx.zones.signature
-        if not lines:
+        read = ctx.zones.signature
+        if not read:
             return
-        groups, title, name_line = parse_block(lines)
+        # OCR lines a seal damaged take the phrase they must be; provenance keeps the
+        # lines as read
+        snapped = [replace(ln, text=snap_block_line(ln.text))
+                   if ln.source == Source.OCR.value else ln for ln in read]
+        as_read = {id(s): r for s, r in zip(snapped, read, strict=True)}
+        # seal fragments read as short capitals ("NÓ", "HIẾP") are not titles
+        snapped = [ln for ln in snapped if not _fragment(ln)]
+        groups, title, name_line = parse_block(snapped)
+
+        def provenance(lines: list[Line], name: str):
+            return _provenance([as_read.get(id(ln), ln) for ln in lines], name)
+
         rec = ctx.record
         if groups:
             flat = [ln for g in groups for ln in g]

@@ -42,7 +42,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line
 from schemas.record import Source
 
-CACHE_VERSION = "10"
+CACHE_VERSION = "11"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -265,6 +265,7 @@ def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[l
     top = min(w[1] for w in noi_nhan[0]) - 30
     out = list(words)
     done = 0
+    name_top = None
     for k, ws in enumerate(pieces):
         x0, y0 = min(w[0] for w in ws), min(w[1] for w in ws)
         x1, y1 = max(w[2] for w in ws), max(w[3] for w in ws)
@@ -273,6 +274,7 @@ def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[l
         if not looks_like_name(name_text(" ".join(w[5] for w in ws))) or done >= MAX_REREADS:
             continue
         done += 1
+        name_top = y0 if name_top is None else min(name_top, y0)
         pad = max(8, (y1 - y0) // 2)
         box = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
                min(image.size[1], y1 + pad))
@@ -293,25 +295,52 @@ def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[l
         out = [w for w in out if id(w) not in replaced] + again
     if done == 0:
         out = _reread_block(image, out, top, settings)
+    elif name_top is not None and not _has_title(pieces, width, top, name_top):
+        out = _reread_block(image, out, top, settings, above=name_top)
     return out
 
 
-def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings) -> list[list]:
-    """No name at all in the signature column: the seal over it made Tesseract's page
-    layout skip the column (qn-07: ``KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Phạm Trường Thọ`` under
-    a black seal). The column beside ``Nơi nhận`` is read again as one block (``--psm 6``)
-    and its words are kept when they hold a name."""
+def _has_title(pieces: list[list[list]], width: int, top: int, name_top: int) -> bool:
+    """Whether the signature column holds a known title or authority line above the name."""
+    for ws in pieces:
+        x0, y0 = min(w[0] for w in ws), min(w[1] for w in ws)
+        x1 = max(w[2] for w in ws)
+        if (x0 + x1) / 2 >= width / 2 and top - 200 <= y0 < name_top:
+            text = " ".join(w[5] for w in ws)
+            if _skeleton(snap_block_line(text)) in _phrases():
+                return True
+    return False
+
+
+def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings,
+                  above: int | None = None) -> list[list]:
+    """The signature column read again as one block (``--psm 6``).
+
+    A seal over the block can make Tesseract's page layout skip the column (qn-07:
+    ``KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Phạm Trường Thọ`` under a black seal), or lose the
+    title lines above a name it did read (``above``: the name's top). The block's words
+    are kept when they hold a name, or (``above``) a title or authority line, and replace
+    the page's words in that part of the column."""
     from pipeline.layout import looks_like_name
 
     width, height = image.size
-    box = (width // 2, max(0, top - 20), width, min(height, top + settings.dpi * 7 // 2))
+    if above is None:
+        box = (width // 2, max(0, top - 20), width, min(height, top + settings.dpi * 7 // 2))
+    else:
+        box = (width // 2, max(0, top - settings.dpi // 3), width, above - 2)
+        if box[3] - box[1] < settings.dpi // 6:
+            return words
     block = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=6)
     try:
         again = tsv_words(run_tesseract(tesseract_input(image.crop(box)), block))
     except (RuntimeError, subprocess.SubprocessError):
         return words
     pieces = [piece for line in _line_pieces(again) for piece in line]
-    if not any(looks_like_name(name_text(" ".join(w[5] for w in p))) for p in pieces):
+    texts = [" ".join(w[5] for w in p) for p in pieces]
+    if above is None and not any(looks_like_name(name_text(t)) for t in texts):
+        return words
+    if above is not None and not any(_skeleton(snap_block_line(t)) in _phrases()
+                                     for t in texts):
         return words
     for w in again:
         w[0] += box[0]
@@ -474,6 +503,53 @@ def snap_phrase(text: str) -> str:
     near = {phrase for key, phrase in phrases.items()
             if _within_one(compact, key.replace(" ", ""))}
     return near.pop() if len(near) == 1 else text
+
+
+def is_phrase(text: str) -> bool:
+    """Whether ``text`` is one of the known phrases, marks and spacing aside."""
+    return _skeleton(text) in _phrases()
+
+
+def snap_block_line(text: str) -> str:
+    """A signature-block line a seal has damaged, spelled as the phrase it must be.
+
+    The block's words come from a closed list (``KT. THỦ TƯỚNG``, ``PHÓ CHỦ TỊCH``…), so a
+    line in capitals is matched against the known phrases of eight letters or more,
+    ignoring specks before it: ``Z0 dc KT. THỦ TƯỚNG`` and ``kg, THỦ TƯỚNG`` →
+    ``KT. THỦ TƯỚNG``. The nearest phrase is taken when it is at most a third of its
+    length away and clearly nearer than the next one; otherwise the line is kept as read.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or sum(ch.isupper() for ch in letters) < 0.6 * len(letters):
+        return text
+    skeleton = _skeleton(text)
+    phrases = _phrases()
+    if skeleton in phrases:
+        return phrases[skeleton]
+    scored = sorted((_junk_prefix_distance(skeleton, key), phrase)
+                    for key, phrase in phrases.items() if len(key.replace(" ", "")) >= 8)
+    if not scored:
+        return text
+    best, phrase = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else best + 99
+    limit = len(_skeleton(phrase)) / 3
+    return phrase if best <= limit and runner_up >= best + 0.9 else text
+
+
+JUNK_COST = 0.6  # per character of specks before the phrase: less than an edit
+
+
+def _junk_prefix_distance(text: str, phrase: str) -> float:
+    """Edits to turn the end of ``text`` into ``phrase``, plus ``JUNK_COST`` for each
+    character before it (specks, or a damaged word the phrase does not have)."""
+    previous = [float(j) for j in range(len(phrase) + 1)]
+    for i, ch in enumerate(text, 1):
+        current = [JUNK_COST * i]
+        for j, pc in enumerate(phrase, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ch != pc)))
+        previous = current
+    return previous[-1]
 
 
 def _within_one(a: str, b: str) -> bool:

@@ -251,3 +251,15 @@ def test_header_columns_read_as_one_line_are_cut_at_the_motto():
         "THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     ]
     assert lines[0].bbox[2] < lines[1].bbox[0]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("Z0 dc KT. THỦ TƯỚNG", "KT. THỦ TƯỚNG"),  # specks before the authority line
+    ("_PHÔỒXXHỦ TƯỚNG", "PHÓ THỦ TƯỚNG"),  # the seal's ring across "PHÓ THỦ"
+    ("=XT,. THỦ TƯỚNG", "KT. THỦ TƯỚNG"),
+    ("kg, THỦ TƯỚNG", "kg, THỦ TƯỚNG"),  # "KT." or specks before "THỦ TƯỚNG": kept as read
+    ("Phạm Minh Chính", "Phạm Minh Chính"),  # not in capitals: a name, not a title
+    ("CHỦ TỊCH HĐND", "CHỦ TỊCH HĐND"),  # a title not in the list stays as it is
+])
+def test_snap_block_line(line, expected):
+    assert ocr.snap_block_line(line) == expected
