@@ -175,6 +175,15 @@ def test_a_name_under_a_seal_is_read_from_its_column():
     assert rec.provenance["signer_name"].page == 4
 
 
+@needs_tesseract
+def test_a_number_line_touched_by_the_seal_is_read_again():
+    """ttg-985: the seal's arc touches "Số: 985/QĐ-TTg" and the page reading gives
+    "Số: TU"; cut to its own height the line reads right."""
+    rec = process_file(shared_file("corpus/scans/ttg-985-2024.pdf"))
+    assert (rec.number, rec.symbol, rec.doc_type) == ("985", "QĐ-TTg", "Quyết định")
+    assert rec.provenance["symbol"].source == "ocr"
+
+
 @pytest.mark.parametrize("line,expected", [
     ("PHO CHU TỊCH", "PHÓ CHỦ TỊCH"),
     ("TM. ỦY BAN NHÂN DẪN", "TM. ỦY BAN NHÂN DÂN"),
