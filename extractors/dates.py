@@ -23,8 +23,11 @@ def _dateparser():
     return dateparser
 
 
+_DIGIT_LOOKALIKES = str.maketrans("OoIlÌÍ|", "0011111")
+
+
 def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
+    value = (value or "").strip().translate(_DIGIT_LOOKALIKES)  # OCR: "0Ì" is 01
     return int(value) if value.isdigit() else None
 
 

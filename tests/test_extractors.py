@@ -79,6 +79,9 @@ def test_number_line_as_ocr_leaves_it(tmp_path, monkeypatch, issuer_lines, numbe
         ("Hà Nội, 13/9/2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # regex fallback
         ("Hà Nội, 13 tháng 9, 2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # dateparser
         ("Huế, ngày 5 tháng Ba năm 2021", "Huế", dt.date(2021, 3, 5), 2021, 3),  # dateparser
+        # OCR of a handwritten day and month: the day is junk, the month "0Ì" is 01
+        ("Quảng Ngãi, ngày⁄{§ tháng 0Ì năm 2025", "Quảng Ngãi", None, 2025, 1),
+        ("Hà Nội, ngày 3 tháng l2 năm 2024", "Hà Nội", dt.date(2024, 12, 3), 2024, 12),
     ],
 )
 def test_date_line(line, place, date, year, month):
