@@ -304,12 +304,19 @@ def _vv_block(lines, vv_i, header_end, geometry, mid) -> list[Line]:
     return block
 
 
-def _off_centre(ln: Line, title: Line | None) -> bool:
-    """An OCR line far off the centre line of the title: the trích yếu is centred under the
-    title, so this is a stamp beside it (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``)."""
+def _off_centre(ln: Line, title: Line | None, above: Line | None = None) -> bool:
+    """An OCR line beside the centre line of the title, not across it, and level with the
+    line ``above`` or the title: the trích yếu is centred under the title, so this is a
+    stamp beside it (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``). A body line runs across the
+    centre; a line further down ends the subject as any other would."""
     if title is None or ln.source != Source.OCR.value or ln.bbox is None or title.bbox is None:
         return False
     centre = (title.bbox[0] + title.bbox[2]) / 2
+    if ln.bbox[0] <= centre <= ln.bbox[2]:
+        return False
+    ref = (above or title).bbox
+    if ref is None or ln.bbox[1] - ref[3] > 2 * max(ref[3] - ref[1], 8.0):
+        return False
     return abs((ln.bbox[0] + ln.bbox[2]) / 2 - centre) > 0.25 * max(ln.bbox[2] - ln.bbox[0], 40)
 
 
@@ -329,7 +336,7 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool,
     j = i + 1
     while j < n and len(subject) < 6:
         ln = lines[j]
-        if ln.text and _off_centre(ln, title):
+        if ln.text and _off_centre(ln, title, subject[-1]):
             j += 1
             continue
         if not ln.text:
