@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from extractors.base import DATE_NUMERIC, Context, make_date, provenance
 from extractors.ruleset import rules
+from schemas.record import Source
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,8 @@ class IssueDateExtractor:
                 year = month = None
             else:
                 year, month = date.year, date.month
+        if place and line.source == Source.OCR.value:  # "Rà Nội" is Hà Nội
+            place = rules().closest("places", place, near=True) or place
         if place:
             rec.set("place", place, prov)
         rec.set("issue_year", year, prov)

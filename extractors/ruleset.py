@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from pipeline.normalize import fold
+from pipeline.normalize import fold, within_one_edit
 
-RULE_FILES = ("anchors", "doc_types", "authority", "marks", "contacts", "signatures")
+RULE_FILES = ("anchors", "doc_types", "authority", "marks", "contacts", "signatures", "names")
 
 
 class RuleError(ValueError):
@@ -79,6 +79,24 @@ class Rules:
     stamped_number: re.Pattern[str]
     stamped_day: re.Pattern[str]
     time_tolerance: int
+    places: tuple[str, ...]
+    surnames: tuple[str, ...]
+
+    def closest(self, kind: str, value: str, *, near: bool = False) -> str | None:
+        """The entry of list ``kind`` (``places``, ``surnames``) that ``value`` must be:
+        equal once tone marks are folded, or, with ``near``, one letter away; None when no
+        single entry fits. ``value`` itself when it is on the list."""
+        entries: tuple[str, ...] = getattr(self, kind)
+        if value in entries:
+            return value
+        key = fold(value)
+        same = {e for e in entries if fold(e) == key}
+        if len(same) == 1:
+            return same.pop()
+        if same or not near:
+            return None
+        close = {e for e in entries if within_one_edit(fold(e), key)}
+        return close.pop() if len(close) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +144,7 @@ def rules() -> Rules:
     if not all(isinstance(d, int) for d in digits):
         raise RuleError("rules/contacts.yaml: phone_min_digits/phone_max_digits must be integers")
 
+    names = _load("names")
     sig = _load("signatures")
     cue_kind: dict[str, str] = {}
     for kind in ("signer", "organisation", "time", "email"):
@@ -172,4 +191,6 @@ def rules() -> Rules:
         stamped_number=_compile("signatures", "stamped_number", sig.get("stamped_number")),
         stamped_day=_compile("signatures", "stamped_day", sig.get("stamped_day")),
         time_tolerance=tolerance,
+        places=tuple(_str_list("names", "places", names.get("places"))),
+        surnames=tuple(_str_list("names", "surnames", names.get("surnames"))),
     )

@@ -34,8 +34,14 @@ def _noise(line: Line) -> bool:
 
 
 def _name_of(line: Line) -> str:
-    """The text of a name line; specks OCR read around it dropped (``“Hỗ Đức Phớc +``)."""
-    return name_text(line.text) if line.source == Source.OCR.value else line.text
+    """The text of a name line; for OCR, specks read around it dropped and a family name
+    that lost its tone mark spelled from the list (``“Hỗ Đức Phớc +`` → ``Hồ Đức Phớc``)."""
+    if line.source != Source.OCR.value:
+        return line.text
+    words = name_text(line.text).split()
+    if words:
+        words[0] = rules().closest("surnames", words[0]) or words[0]
+    return " ".join(words)
 
 
 def _fragment(line: Line) -> bool:

@@ -245,3 +245,17 @@ def join_lines(parts: list[str]) -> str:
 # Vietnamese upper- and lower-case letters are listed one by one.
 UPPER = "".join(sorted({c for c in VOWELS if c.isupper()} | set("BCDĐFGHJKLMNPQRSTVWXZ")))
 LOWER = "".join(sorted({c for c in VOWELS if c.islower()} | set("bcdđfghjklmnpqrstvwxz")))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by at most one inserted, deleted or changed letter."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.document import Line
-from pipeline.normalize import fold, normalize_line
+from pipeline.normalize import fold, normalize_line, within_one_edit
 from schemas.record import Source
 
 CACHE_VERSION = "11"
@@ -501,7 +501,7 @@ def snap_phrase(text: str) -> str:
     if len(compact) < 9:
         return text
     near = {phrase for key, phrase in phrases.items()
-            if _within_one(compact, key.replace(" ", ""))}
+            if within_one_edit(compact, key.replace(" ", ""))}
     return near.pop() if len(near) == 1 else text
 
 
@@ -550,20 +550,6 @@ def _junk_prefix_distance(text: str, phrase: str) -> float:
                                previous[j - 1] + (ch != pc)))
         previous = current
     return previous[-1]
-
-
-def _within_one(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` by at most one inserted, deleted or changed letter."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
 # ---------------------------------------------------------------------------- pages

@@ -222,3 +222,24 @@ def test_contact_name_from_ner_when_no_form_of_address():
     body = ["Đầu mối liên hệ: Nguyễn Văn Hùng, điện thoại 0912345678."]
     rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=body))
     assert [(c.name, c.phone) for c in rec.contacts] == [("Nguyễn Văn Hùng", "0912345678")]
+
+
+def test_closed_lists_leave_text_layer_values_alone():
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", "Rà Nội, ngày 13 tháng 9 năm 2022"],
+                        footer=["Nơi nhận:", "- Lưu: VT.", "", "GIÁM ĐỐC", "", "Hỗ Văn An"]))
+    assert (rec.place, rec.signer_name) == ("Rà Nội", "Hỗ Văn An")
+
+
+@pytest.mark.parametrize("kind, value, near, expected", [
+    ("places", "Quảng Ngãi", False, "Quảng Ngãi"),
+    ("places", "Quang Ngai", False, "Quảng Ngãi"),  # tone marks lost
+    ("places", "Rà Nội", True, "Hà Nội"),  # one letter off
+    ("places", "Rà Nội", False, None),
+    ("places", "Nghĩa Hành", True, None),  # a district: not on the list, left alone
+    ("surnames", "Hỗ", False, "Hồ"),
+    ("surnames", "Lả", False, None),  # La or Lã: not one entry
+])
+def test_closest_entry_of_a_closed_list(kind, value, near, expected):
+    from extractors.ruleset import rules
+
+    assert rules().closest(kind, value, near=near) == expected

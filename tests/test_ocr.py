@@ -272,3 +272,32 @@ def test_header_columns_read_as_one_line_are_cut_at_the_motto():
 ])
 def test_snap_block_line(line, expected):
     assert ocr.snap_block_line(line) == expected
+
+
+def test_ocr_place_and_family_name_are_checked_against_their_lists():
+    """"Rà Nội" and "“Hỗ Đức Phớc +" as OCR reads them are Hà Nội and Hồ Đức Phớc; the same
+    words in a text layer are kept as written (see test_extractors)."""
+    from extractors.base import Context
+    from pipeline.document import Document, Page
+    from pipeline.layout import zone
+    from pipeline.runner import _run_extractors
+    from schemas.record import Record
+
+    rows = [
+        (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+        (75, [(360, "Độc lập - Tự do - Hạnh phúc")]),
+        (95, [(110, "Số: 985/QĐ-TTg"), (340, "Rà Nội, ngày 15 tháng 9 năm 2024")]),
+        (128, [(265, "QUYẾT ĐỊNH")]),
+        (145, [(196, "Về việc xuất cấp hóa chất khử khuẩn")]),
+        (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
+        (320, [(60, "Nơi nhận:"), (400, "KT. THỦ TƯỚNG")]),
+        (335, [(60, "- Như Điều 3;"), (400, "PHÓ THỦ TƯỚNG")]),
+        (400, [(390, "“Hỗ Đức Phớc +")]),
+    ]
+    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
+    doc = Document(path="x.pdf", format="pdf",
+                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
+    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
+    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    assert (rec.place, rec.signer_name) == ("Hà Nội", "Hồ Đức Phớc")
+    assert rec.provenance["place"].text.startswith("Rà Nội")  # provenance keeps the reading
