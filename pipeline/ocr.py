@@ -491,13 +491,20 @@ def snap_phrase(text: str) -> str:
     """``PHO CHU TỊCH`` → ``PHÓ CHỦ TỊCH``: an OCR line equal to a known phrase but for its
     tone marks and spacing (``THỦ TƯỚNG CHÍNHPHỦ``) takes the phrase's spelling; so does a
     line of nine letters or more one letter away from exactly one phrase (``PHÓ CHỦ TỊC``).
-    Any other line is kept as read."""
+    A title line in capitals whose first letter or two are lost (``YÉT ĐỊNH``, the seal over
+    ``QU``) takes the one phrase it ends. Any other line is kept as read."""
     phrases = _phrases()
     skeleton = _skeleton(text)
     exact = phrases.get(skeleton)
     if exact is not None:
         return exact
     compact = skeleton.replace(" ", "")
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(compact) >= 6 and letters and all(ch.isupper() for ch in letters):
+        cut = {phrase for key, phrase in phrases.items()
+               if " " in key and key.endswith(skeleton) and 0 < len(key) - len(skeleton) <= 2}
+        if len(cut) == 1:
+            return cut.pop()
     if len(compact) < 9:
         return text
     near = {phrase for key, phrase in phrases.items()

@@ -192,6 +192,9 @@ def test_a_number_line_touched_by_the_seal_is_read_again():
     ("PHÓ CHỦ TỊC", "PHÓ CHỦ TỊCH"),  # one letter from one phrase only
     ("TRUONG BAM", "TRƯỞNG BAN"),
     ("CHỦ TỊC", "CHỦ TỊC"),  # too short to trust one letter
+    ("YÉT ĐỊNH", "QUYẾT ĐỊNH"),  # the first letters of a title lost under a seal
+    ("HU TỊCH", "CHỦ TỊCH"),  # ends CHỦ TỊCH one letter short, PHÓ CHỦ TỊCH five
+    ("ẾT ĐỊNH", "ẾT ĐỊNH"),  # too short
     ("CHU TICH X", "CHU TICH X"),  # two letters away: kept as read
     ("Trần Phước Hiên", "Trần Phước Hiên"),
 ])
