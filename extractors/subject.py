@@ -30,6 +30,6 @@ class SubjectExtractor:
         text = join_lines([ln.text for ln in lines])
         if any(ln.source == Source.OCR.value for ln in lines):
             text = _OCR_PREFIX.sub("", text)
-        text = _PREFIX.sub("", text).strip().rstrip(".;,`' ")
+        text = _PREFIX.sub("", text).strip().rstrip(".;,`'—–_~ -")  # and a short rule under it
         if text:
             ctx.record.set("subject", text, provenance(lines, self.name))
