@@ -81,6 +81,12 @@ class Rules:
     time_tolerance: int
     places: tuple[str, ...]
     surnames: tuple[str, ...]
+    deputies: dict[str, str]
+
+    def deputy(self, head: str) -> str:
+        """The title of who signs "KT. <head>": ``THỨ TRƯỞNG`` for ``BỘ TRƯỞNG``, else
+        ``PHÓ <head>``."""
+        return self.deputies.get(head, f"PHÓ {head}")
 
     def closest(self, kind: str, value: str, *, near: bool = False) -> str | None:
         """The entry of list ``kind`` (``places``, ``surnames``) that ``value`` must be:
@@ -135,6 +141,11 @@ def rules() -> Rules:
     type_by_folded = {t.folded: t for t in doc_types}
 
     auth = _load("authority")
+    deputies = auth.get("deputies") or {}
+    if not isinstance(deputies, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in deputies.items()
+    ):
+        raise RuleError("rules/authority.yaml: deputies must map a head's title to a deputy's")
     prefixes = auth.get("prefixes")
     if not isinstance(prefixes, dict) or not prefixes:
         raise RuleError("rules/authority.yaml: prefixes must be a mapping")
@@ -193,4 +204,5 @@ def rules() -> Rules:
         time_tolerance=tolerance,
         places=tuple(_str_list("names", "places", names.get("places"))),
         surnames=tuple(_str_list("names", "surnames", names.get("surnames"))),
+        deputies=deputies,
     )

@@ -87,6 +87,41 @@ def parse_block(lines: list[Line]):
     return groups, title, name_line
 
 
+def _deputy_block(lines: list[Line], groups: list[list[Line]], authority: list[str],
+                  title_text: str | None, title: list[Line], name_line: Line | None):
+    """A scanned block whose prefix or title a seal wrecked, put back from its form: "KT."
+    means the head's deputy signs (Nghị định 30/2020, Điều 13), so
+
+    - under ``KT. THỦ TƯỚNG`` a title that ends with the head's words (``CC ưng ĐÓ THỦ
+      TƯỚNG``, the seal over ``PHÓ``) or is the head's title itself is ``PHÓ THỦ TƯỚNG``;
+    - the head's title read twice (``THỦ TƯỚNG`` / ``THỦ TƯỚNG``) is ``KT. THỦ TƯỚNG`` over
+      ``PHÓ THỦ TƯỚNG``, a block having no other form with the head's words twice.
+
+    Returns the authority parts, the title and the lines it was read from."""
+    r = rules()
+    if not authority:
+        return authority, title_text, title
+    last = authority[-1]
+    if title_text and last == title_text and not last.startswith(tuple(
+            f"{p}." for p in r.authority_prefixes)):
+        head = last
+        return authority[:-1] + [f"KT. {head}"], r.deputy(head), title
+    if not last.startswith("KT. "):
+        return authority, title_text, title
+    head = last[4:]
+    deputy = r.deputy(head)
+    if title_text == deputy:
+        return authority, title_text, title
+    head_key = fold(head)
+    after = lines[lines.index(groups[-1][-1]) + 1:] if groups[-1][-1] in lines else []
+    for ln in after:
+        if ln is name_line:
+            break
+        if fold(ln.text).rstrip(" .,;:").endswith(head_key):
+            return authority, deputy, [ln]
+    return authority, title_text, title
+
+
 class SignerExtractor:
     name = "signer"
     fields = ("signer_name", "signer_title", "signing_authority")
@@ -108,12 +143,16 @@ class SignerExtractor:
             return _provenance([as_read.get(id(ln), ln) for ln in lines], name)
 
         rec = ctx.record
+        authority = [_clean(" ".join(ln.text for ln in g)) for g in groups]
+        title_text = _clean(title[0].text) if title else None
+        if any(ln.source == Source.OCR.value for ln in snapped):
+            authority, title_text, title = _deputy_block(snapped, groups, authority,
+                                                         title_text, title, name_line)
         if groups:
             flat = [ln for g in groups for ln in g]
-            value = " / ".join(_clean(" ".join(ln.text for ln in g)) for g in groups)
-            rec.set("signing_authority", value, provenance(flat, self.name))
-        if title:
-            rec.set("signer_title", _clean(title[0].text), provenance(title, self.name))
+            rec.set("signing_authority", " / ".join(authority), provenance(flat, self.name))
+        if title_text:
+            rec.set("signer_title", title_text, provenance(title, self.name))
         if name_line is not None:
             rec.set(
                 "signer_name",

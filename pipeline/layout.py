@@ -26,7 +26,7 @@ Text before the header (a web page's title and menus) is left out of the letter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.ruleset import rules
 from pipeline.document import Document, Line
@@ -453,13 +453,23 @@ def _signature_above(lines: list[Line], foot_i: int, cursor: int, mid) -> int:
         if not ln.text:
             k -= 1
             continue
-        if (ln.bbox is None or ln.page != first.page or not is_upper(ln)
+        if (ln.bbox is None or ln.page != first.page or not (is_upper(ln) or _ocr_authority(ln))
                 or first.bbox[1] - ln.bbox[1] > 3 * height
                 or ln.bbox[0] < mid(ln) * 0.6 or _center_x(ln) < mid(ln)):
             break
         foot_i = k
         k -= 1
     return foot_i
+
+
+def _ocr_authority(line: Line) -> bool:
+    """An OCR line that is an authority line under specks (``Z0 dc KT. THỦ TƯỚNG``)."""
+    if line.source != Source.OCR.value:
+        return False
+    from pipeline.ocr import snap_block_line
+
+    snapped = snap_block_line(line.text)
+    return snapped != line.text and is_authority(replace(line, text=snapped))
 
 
 def _split_footer(z: Zones, footer: list[Line], geometry: bool, mid) -> None:

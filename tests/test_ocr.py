@@ -304,3 +304,49 @@ def test_ocr_place_and_family_name_are_checked_against_their_lists():
     _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
     assert (rec.place, rec.signer_name) == ("Hà Nội", "Hồ Đức Phớc")
     assert rec.provenance["place"].text.startswith("Rà Nội")  # provenance keeps the reading
+
+
+def _ocr_block_record(block_rows):
+    from extractors.base import Context
+    from pipeline.document import Document, Page
+    from pipeline.layout import zone
+    from pipeline.runner import _run_extractors
+    from schemas.record import Record
+
+    rows = [
+        (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+        (95, [(110, "Số: 985/QĐ-TTg"), (340, "Hà Nội, ngày 15 tháng 9 năm 2024")]),
+        (128, [(265, "QUYẾT ĐỊNH")]),
+        (145, [(196, "Về việc xuất cấp hóa chất khử khuẩn")]),
+        (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
+        *block_rows,
+    ]
+    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
+    doc = Document(path="x.pdf", format="pdf",
+                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
+    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
+    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    return rec
+
+
+@pytest.mark.parametrize("block_rows", [
+    # ttg-970: specks before "KT." (the line sits above "Nơi nhận"), the seal over "PHÓ"
+    [(312, [(400, "Z0 dc KT. THỦ TƯỚNG")]),
+     (320, [(60, "Nơi nhận:")]), (335, [(60, "- Như Điều 3;"), (400, "CC ưng ĐÓ THỦ TƯỚNG")]),
+     (400, [(400, "Hồ Đức Phớc")])],
+    # ttg-985: both prefixes lost, the head's title read twice
+    [(320, [(60, "Nơi nhận:"), (400, "THỦ TƯỚNG")]),
+     (335, [(60, "- Như Điều 3;"), (400, "Ú TƯỞNG")]),
+     (400, [(400, "Hồ Đức Phớc")])],
+])
+def test_a_deputy_block_is_put_back_from_its_form(block_rows):
+    rec = _ocr_block_record(block_rows)
+    assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
+        "KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "Hồ Đức Phớc")
+
+
+def test_a_head_signing_himself_is_left_as_read():
+    rec = _ocr_block_record([(320, [(60, "Nơi nhận:"), (400, "THỦ TƯỚNG")]),
+                             (400, [(400, "Phạm Minh Chính")])])
+    assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
+        None, "THỦ TƯỚNG", "Phạm Minh Chính")
