@@ -191,6 +191,31 @@ def name_text(text: str) -> str:
     return re.sub(r"^[^\w]+|[^\w.]+$", "", " ".join(tokens))
 
 
+def _read_crop(image: Any, box: tuple[int, int, int, int], settings: OcrSettings, psm: int,
+               tag: str) -> list[list] | None:
+    """Words of one part of the cleaned page read again with ``--psm psm``, in page pixels,
+    their line ids prefixed with ``tag``; None when Tesseract fails on it."""
+    try:
+        words = tsv_words(run_tesseract(
+            tesseract_input(image.crop(box)),
+            OcrSettings(settings.lang, settings.dpi, settings.steps, psm=psm),
+        ))
+    except (RuntimeError, subprocess.SubprocessError):
+        return None
+    for w in words:
+        w[0] += box[0]
+        w[2] += box[0]
+        w[1] += box[1]
+        w[3] += box[1]
+        w[6] = f"{tag}.{w[6]}"
+    return words
+
+
+def _replace(words: list[list], old: list[list], new: list[list]) -> list[list]:
+    gone = {id(w) for w in old}
+    return [w for w in words if id(w) not in gone] + new
+
+
 _NUMBER_START = re.compile(r"^\W*S[O06]\s*[:.;]?$")
 _SYMBOL = re.compile(r"/\s*[A-ZĐ][A-Za-zĐđ0-9]*\s?-\s?[A-Za-zĐđ0-9]")
 
@@ -214,33 +239,20 @@ def reread_number(image: Any, words: list[list], settings: OcrSettings) -> list[
             # whatever specks came before it
             ends = [min((p[0][0] for p in line if p[0][0] > first[2]), default=width // 2),
                     min((p[0][0] for p in line if p[0][0] > 0.45 * width), default=width // 2)]
-            line_settings = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=7)
             readings = []
             for right in dict.fromkeys(ends):
                 box = (max(0, first[0] - height // 2), max(0, first[1] - height // 3),
                        min(width, right - height // 3), first[3] + height // 3)
-                try:
-                    again = tsv_words(run_tesseract(tesseract_input(image.crop(box)),
-                                                    line_settings))
-                except (RuntimeError, subprocess.SubprocessError):
+                again = _read_crop(image, box, settings, 7, "number")
+                if again is None:
                     return words
                 text = " ".join(w[5] for w in again)
                 if _SYMBOL.search(text):  # "985/QĐ-TTg": done
-                    readings.insert(0, (again, box))
+                    readings.insert(0, again)
                     break
                 if "/" in text:  # "085/QEF": kept only if no crop gives better
-                    readings.append((again, box))
-            if not readings:
-                return words
-            again, box = readings[0]
-            for w in again:
-                w[0] += box[0]
-                w[2] += box[0]
-                w[1] += box[1]
-                w[3] += box[1]
-                w[6] = "number.reread"
-            drop = {id(w) for w in piece}
-            return [w for w in words if id(w) not in drop] + again
+                    readings.append(again)
+            return _replace(words, piece, readings[0]) if readings else words
     return words
 
 
@@ -278,21 +290,9 @@ def reread_names(image: Any, words: list[list], settings: OcrSettings) -> list[l
         pad = max(8, (y1 - y0) // 2)
         box = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
                min(image.size[1], y1 + pad))
-        line_settings = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=7)
-        try:
-            again = tsv_words(run_tesseract(tesseract_input(image.crop(box)), line_settings))
-        except (RuntimeError, subprocess.SubprocessError):
-            continue
-        if not again or not looks_like_name(name_text(" ".join(w[5] for w in again))):
-            continue
-        for w in again:
-            w[0] += box[0]
-            w[2] += box[0]
-            w[1] += box[1]
-            w[3] += box[1]
-            w[6] = f"reread.{k}"
-        replaced = {id(w) for w in ws}
-        out = [w for w in out if id(w) not in replaced] + again
+        again = _read_crop(image, box, settings, 7, f"name{k}")
+        if again and looks_like_name(name_text(" ".join(w[5] for w in again))):
+            out = _replace(out, ws, again)
     if done == 0:
         out = _reread_block(image, out, top, settings)
     elif name_top is not None and not _has_title(pieces, width, top, name_top):
@@ -307,7 +307,7 @@ def _has_title(pieces: list[list[list]], width: int, top: int, name_top: int) ->
         x1 = max(w[2] for w in ws)
         if (x0 + x1) / 2 >= width / 2 and top - 200 <= y0 < name_top:
             text = " ".join(w[5] for w in ws)
-            if _skeleton(snap_block_line(text)) in _phrases():
+            if is_phrase(snap_block_line(text)):
                 return True
     return False
 
@@ -330,27 +330,16 @@ def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings
         box = (width // 2, max(0, top - settings.dpi // 3), width, above - 2)
         if box[3] - box[1] < settings.dpi // 6:
             return words
-    block = OcrSettings(settings.lang, settings.dpi, settings.steps, psm=6)
-    try:
-        again = tsv_words(run_tesseract(tesseract_input(image.crop(box)), block))
-    except (RuntimeError, subprocess.SubprocessError):
+    again = _read_crop(image, box, settings, 6, "block")
+    if again is None:
         return words
-    pieces = [piece for line in _line_pieces(again) for piece in line]
-    texts = [" ".join(w[5] for w in p) for p in pieces]
+    texts = [" ".join(w[5] for w in p) for line in _line_pieces(again) for p in line]
     if above is None and not any(looks_like_name(name_text(t)) for t in texts):
         return words
-    if above is not None and not any(_skeleton(snap_block_line(t)) in _phrases()
-                                     for t in texts):
+    if above is not None and not any(is_phrase(snap_block_line(t)) for t in texts):
         return words
-    for w in again:
-        w[0] += box[0]
-        w[2] += box[0]
-        w[1] += box[1]
-        w[3] += box[1]
-        w[6] = f"block.{w[6]}"
     inside = [w for w in words if w[0] >= box[0] and box[1] <= w[1] and w[3] <= box[3]]
-    drop = {id(w) for w in inside}
-    return [w for w in words if id(w) not in drop] + again
+    return _replace(words, inside, again)
 
 
 def tesseract_input(image: Any) -> bytes:

@@ -216,15 +216,35 @@ def ocr_words(rows: list[tuple[float, list[tuple[float, str]]]]) -> list[list]:
     return words
 
 
-def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
-    """ttg-981 as OCR reads it: the "ĐẾN" stamp of the government portal sits left of the
-    subject, its frame read as "|", and the handwritten number leaves "Số: TU"."""
+def ocr_record(rows: list[tuple[float, list[tuple[float, str]]]]):
+    """The record of a one-page scan whose OCR words are ``rows`` (see ``ocr_words``): the
+    same lines, zones and extractors as a real scan, without the image."""
     from extractors.base import Context
     from pipeline.document import Document, Page
     from pipeline.layout import zone
     from pipeline.runner import _run_extractors
     from schemas.record import Record
 
+    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
+    doc = Document(path="x.pdf", format="pdf",
+                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
+    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
+    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    return rec
+
+
+DECISION_HEAD = [
+    (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+    (95, [(110, "Số: 985/QĐ-TTg"), (340, "Hà Nội, ngày 15 tháng 9 năm 2024")]),
+    (128, [(265, "QUYẾT ĐỊNH")]),
+    (145, [(196, "Về việc xuất cấp hóa chất khử khuẩn")]),
+    (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
+]
+
+
+def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
+    """ttg-981 as OCR reads it: the "ĐẾN" stamp of the government portal sits left of the
+    subject, its frame read as "|", and the handwritten number leaves "Số: TU"."""
     rows = [
         (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
         (75, [(360, "Độc lập - Tự do - Hạnh phúc")]),
@@ -245,10 +265,7 @@ def test_a_scanned_decision_with_an_incoming_stamp_beside_its_subject():
     ]
     lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
     assert "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ" in [ln.text for ln in lines]  # cut at the "|"
-    doc = Document(path="x.pdf", format="pdf",
-                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
-    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
-    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    rec = ocr_record(rows)
     assert (rec.doc_type, rec.issuer, rec.place, rec.issue_year, rec.issue_month) == (
         "Quyết định", "THỦ TƯỚNG CHÍNH PHỦ", "Hà Nội", 2024, 9)
     assert rec.subject == ("phê chuẩn kết quả miễn nhiệm chức vụ Chủ tịch Ủy ban nhân dân tỉnh "
@@ -280,53 +297,16 @@ def test_snap_block_line(line, expected):
 def test_ocr_place_and_family_name_are_checked_against_their_lists():
     """"Rà Nội" and "“Hỗ Đức Phớc +" as OCR reads them are Hà Nội and Hồ Đức Phớc; the same
     words in a text layer are kept as written (see test_extractors)."""
-    from extractors.base import Context
-    from pipeline.document import Document, Page
-    from pipeline.layout import zone
-    from pipeline.runner import _run_extractors
-    from schemas.record import Record
-
-    rows = [
-        (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
-        (75, [(360, "Độc lập - Tự do - Hạnh phúc")]),
-        (95, [(110, "Số: 985/QĐ-TTg"), (340, "Rà Nội, ngày 15 tháng 9 năm 2024")]),
-        (128, [(265, "QUYẾT ĐỊNH")]),
-        (145, [(196, "Về việc xuất cấp hóa chất khử khuẩn")]),
-        (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
+    rows = [row if row[0] != 95 else (95, [(110, "Số: 985/QĐ-TTg"),
+                                           (340, "Rà Nội, ngày 15 tháng 9 năm 2024")])
+            for row in DECISION_HEAD]
+    rec = ocr_record(rows + [
         (320, [(60, "Nơi nhận:"), (400, "KT. THỦ TƯỚNG")]),
         (335, [(60, "- Như Điều 3;"), (400, "PHÓ THỦ TƯỚNG")]),
         (400, [(390, "“Hỗ Đức Phớc +")]),
-    ]
-    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
-    doc = Document(path="x.pdf", format="pdf",
-                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
-    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
-    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
+    ])
     assert (rec.place, rec.signer_name) == ("Hà Nội", "Hồ Đức Phớc")
     assert rec.provenance["place"].text.startswith("Rà Nội")  # provenance keeps the reading
-
-
-def _ocr_block_record(block_rows):
-    from extractors.base import Context
-    from pipeline.document import Document, Page
-    from pipeline.layout import zone
-    from pipeline.runner import _run_extractors
-    from schemas.record import Record
-
-    rows = [
-        (60, [(90, "THỦ TƯỚNG CHÍNH PHỦ"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
-        (95, [(110, "Số: 985/QĐ-TTg"), (340, "Hà Nội, ngày 15 tháng 9 năm 2024")]),
-        (128, [(265, "QUYẾT ĐỊNH")]),
-        (145, [(196, "Về việc xuất cấp hóa chất khử khuẩn")]),
-        (230, [(90, "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;")]),
-        *block_rows,
-    ]
-    lines = ocr.words_to_lines(ocr_words(rows), 1.0, 1)
-    doc = Document(path="x.pdf", format="pdf",
-                   pages=[Page(number=1, width=595, height=842, lines=lines, ocr=True)])
-    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf")
-    _run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
-    return rec
 
 
 @pytest.mark.parametrize("block_rows", [
@@ -340,13 +320,13 @@ def _ocr_block_record(block_rows):
      (400, [(400, "Hồ Đức Phớc")])],
 ])
 def test_a_deputy_block_is_put_back_from_its_form(block_rows):
-    rec = _ocr_block_record(block_rows)
+    rec = ocr_record(DECISION_HEAD + block_rows)
     assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
         "KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "Hồ Đức Phớc")
 
 
 def test_a_head_signing_himself_is_left_as_read():
-    rec = _ocr_block_record([(320, [(60, "Nơi nhận:"), (400, "THỦ TƯỚNG")]),
-                             (400, [(400, "Phạm Minh Chính")])])
+    rec = ocr_record(DECISION_HEAD + [(320, [(60, "Nơi nhận:"), (400, "THỦ TƯỚNG")]),
+                                      (400, [(400, "Phạm Minh Chính")])])
     assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
         None, "THỦ TƯỚNG", "Phạm Minh Chính")
