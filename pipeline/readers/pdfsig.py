@@ -127,13 +127,12 @@ class _Widget:
     """The little of a signature widget this module needs, read through MuPDF directly (the
     full ``pymupdf.Widget`` reads every form attribute and costs more than the text)."""
 
-    __slots__ = ("annot", "field_name", "xref", "rect")
+    __slots__ = ("annot", "field_name", "rect")
 
     def __init__(self, annot: Any):
         obj = _MP.pdf_annot_obj(annot)
         self.annot = annot
         self.field_name = _MP.pdf_load_field_name2(obj)
-        self.xref = _MP.pdf_to_num(obj)
         r = _MP.pdf_bound_widget(annot)
         self.rect = pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)
 
@@ -310,7 +309,9 @@ def _read_blob(value: Any, data: bytes, sig: SignatureField) -> _Pending | None:
     except Exception as exc:
         sig.errors.append(f"the CMS signing time cannot be read ({_short(exc)})")
     try:
-        for token in _cms_api().extract_tst_data_iter(signer.info, signed=False):
+        from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+        for token in extract_tst_data_iter(signer.info, signed=False):
             tst = token["encap_content_info"]["content"].parsed
             sig.timestamp_time = tst["gen_time"].native
             imprint = tst["message_imprint"]
@@ -486,13 +487,3 @@ class _Revisions:
         except Exception:
             return Modification.UNKNOWN.value
         return Modification.ANNOTATIONS.value if same else Modification.CONTENT.value
-
-
-@lru_cache(maxsize=1)
-def _cms_api() -> Any:
-    """pyHanko's CMS helpers, imported on first use (about 0.3 s, paid once per process)."""
-    from types import SimpleNamespace
-
-    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
-
-    return SimpleNamespace(extract_tst_data_iter=extract_tst_data_iter)
