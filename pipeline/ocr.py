@@ -230,7 +230,9 @@ def reread_number(image: Any, words: list[list], settings: OcrSettings) -> list[
     for line in _line_pieces(words):
         for piece in line:
             first = piece[0]
-            if not _NUMBER_START.match(fold(first[5])) or first[0] > width / 2:
+            # the number line is in the header: the left column of the page's top third
+            if (not _NUMBER_START.match(fold(first[5])) or first[0] > width / 2
+                    or first[1] > image.size[1] / 3):
                 continue
             if "/" in "".join(w[5] for w in piece):
                 return words  # the symbol was read

@@ -330,3 +330,17 @@ def test_a_head_signing_himself_is_left_as_read():
                                       (400, [(400, "Phạm Minh Chính")])])
     assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
         None, "THỦ TƯỚNG", "Phạm Minh Chính")
+
+
+def test_number_reread_looks_only_at_the_header(monkeypatch):
+    """"Số lượng …" in the body is not a number line: no extra Tesseract run for it."""
+    from PIL import Image
+
+    calls = []
+    monkeypatch.setattr(ocr, "run_tesseract", lambda *a, **k: calls.append(a) or "")
+    page = Image.new("1", (1000, 1400), 1)
+    body = [[100, 900, 140, 930, 95.0, "Số", "9.1.1"], [150, 900, 260, 930, 95.0, "lượng", "9.1.1"]]
+    assert ocr.reread_number(page, body, ocr.OcrSettings()) == body and not calls
+    header = [[100, 200, 160, 230, 95.0, "Số:", "2.1.1"], [170, 200, 220, 230, 20.0, "TU", "2.1.1"]]
+    ocr.reread_number(page, header, ocr.OcrSettings())
+    assert calls  # the header's number line without a symbol is read again
