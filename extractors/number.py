@@ -54,7 +54,7 @@ class NumberExtractor:
     def _from_header(self, ctx: Context) -> None:
         """No number line: a symbol left at the end of a header line by OCR, or put on a
         line of its own below a handwritten number (``Số: O4`` / ``/TTr-UBND``)."""
-        for line in [*ctx.zones.issuer, *ctx.zones.header_left]:
+        for line in ctx.zones.header_left or ctx.zones.issuer:  # the issuer is in the column
             m = rules().anchors["trailing_code"].search(line.text)
             if m:
                 ctx.record.warnings.append(

@@ -28,8 +28,11 @@ class SubjectExtractor:
         if not lines:
             return
         text = join_lines([ln.text for ln in lines])
-        if any(ln.source == Source.OCR.value for ln in lines):
+        ocr = any(ln.source == Source.OCR.value for ln in lines)
+        if ocr:
             text = _OCR_PREFIX.sub("", text)
-        text = _PREFIX.sub("", text).strip().rstrip(".;,`'—–_~ -")  # and a short rule under it
+        text = _PREFIX.sub("", text).strip().rstrip(".;,")
+        if ocr:  # specks and a short rule under the subject ("… cơn bão số 3 ——")
+            text = text.rstrip(".;,`'—–_~ -")
         if text:
             ctx.record.set("subject", text, provenance(lines, self.name))

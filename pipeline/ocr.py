@@ -42,7 +42,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line, within_one_edit
 from schemas.record import Source
 
-CACHE_VERSION = "11"
+CACHE_VERSION = "12"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -128,13 +128,6 @@ def drop_ink(rgb: Any) -> Any:
     return ImageChops.lighter(rgb.convert("L"), coloured)
 
 
-def otsu(arr: Any) -> int:
-    """Otsu's threshold of a greyscale array."""
-    import numpy as np
-
-    return otsu_histogram(np.bincount(np.asarray(arr).ravel(), minlength=256)[:256].tolist())
-
-
 def otsu_histogram(hist: Sequence[int]) -> int:
     """Otsu's threshold from a 256-bin histogram: the level that best splits ink from paper
     (largest between-class variance)."""
@@ -194,13 +187,20 @@ def name_text(text: str) -> str:
 def _read_crop(image: Any, box: tuple[int, int, int, int], settings: OcrSettings, psm: int,
                tag: str) -> list[list] | None:
     """Words of one part of the cleaned page read again with ``--psm psm``, in page pixels,
-    their line ids prefixed with ``tag``; None when Tesseract fails on it."""
+    their line ids prefixed with ``tag``; None when the box is empty or Tesseract fails on
+    it (a re-read is a second chance, never a reason to lose the page)."""
+    box = (max(0, box[0]), max(0, box[1]), min(image.size[0], box[2]),
+           min(image.size[1], box[3]))
+    if box[2] - box[0] < 8 or box[3] - box[1] < 8:
+        return None
     try:
         words = tsv_words(run_tesseract(
             tesseract_input(image.crop(box)),
             OcrSettings(settings.lang, settings.dpi, settings.steps, psm=psm),
         ))
-    except (RuntimeError, subprocess.SubprocessError):
+    except OcrUnavailable:
+        raise
+    except Exception:  # noqa: BLE001 - any failure of the second reading keeps the first
         return None
     for w in words:
         w[0] += box[0]
@@ -216,45 +216,68 @@ def _replace(words: list[list], old: list[list], new: list[list]) -> list[list]:
     return [w for w in words if id(w) not in gone] + new
 
 
-_NUMBER_START = re.compile(r"^\W*S[O06]\s*[:.;]?$")
+_NUMBER_WORD = re.compile(r"^\W*S[O06](?:[:.;]|$)")  # "Số:", "Số:384", "_Số" (folded)
 _SYMBOL = re.compile(r"/\s*[A-ZĐ][A-Za-zĐđ0-9]*\s?-\s?[A-Za-zĐđ0-9]")
+_DIGITS = re.compile(r"\d+")
 
 
 def reread_number(image: Any, words: list[list], settings: OcrSettings) -> list[list]:
-    """Read the number line again when no symbol came out of it.
+    """Read the header's number line again, cut to its own height and to the left column.
 
-    The seal of a decision of the Prime Minister touches ``Số: 985/QĐ-TTg`` from below;
-    Tesseract's line then spans the seal's arc and reads ``Số: TU``. Cut to the height of
-    the word ``Số:`` and to the left column, the line reads right as a single text line."""
-    width = image.size[0]
+    - No symbol came out of it: the seal of a Prime Minister's decision touches
+      ``Số: 985/QĐ-TTg`` from below, Tesseract's line spans the seal's arc and reads
+      ``Số: TU``; cut out, the line reads right, and its words replace the page's.
+    - A symbol and a number came out: the number is checked against the second reading. A
+      number stamped in another type (``981`` read ``384`` on the page and ``3484`` cut out)
+      reads differently twice; its digits become ``?``, so the number is left empty with a
+      warning rather than guessed.
+    """
+    width, height_px = image.size
+    column = 0.45 * width  # where the right column (the date) starts
     for line in _line_pieces(words):
-        for piece in line:
-            first = piece[0]
-            # the number line is in the header: the left column of the page's top third
-            if (not _NUMBER_START.match(fold(first[5])) or first[0] > width / 2
-                    or first[1] > image.size[1] / 3):
+        flat = [w for piece in line for w in piece]
+        so = next((w for w in flat if _NUMBER_WORD.match(fold(w[5]))
+                   and w[0] < width / 2 and w[1] < height_px / 3), None)
+        if so is None:
+            continue
+        left = [w for w in flat if so[0] <= w[0] < column]
+        text = " ".join(w[5] for w in left)
+        h = so[3] - so[1]
+        right = min((w[0] for w in flat if w[0] >= max(column, so[2])), default=width // 2)
+        boxes = [(so[0] - h // 2, so[1] - h // 3, right - h // 3, so[3] + h // 3)]
+        if "/" in text:
+            page_digits = _DIGITS.search(text.split("/")[0])  # the number, not the symbol's
+            if page_digits is None:
+                return words
+            again = _read_crop(image, boxes[0], settings, 7, "number")
+            if again is None:
+                return words
+            crop_digits = _DIGITS.search(" ".join(w[5] for w in again).split("/")[0])
+            if crop_digits is None or crop_digits.group() != page_digits.group():
+                word = next(w for w in left if page_digits.group() in w[5])
+                word[5] = word[5].replace(page_digits.group(), "?", 1)
+            return words
+        # no symbol: first up to the next piece Tesseract made, then up to the date
+        so_piece = next(p for p in line if any(w is so for w in p))
+        after = min((p[0][0] for p in line if p[0][0] > so_piece[-1][2]), default=right)
+        if after < right:
+            boxes.insert(0, (boxes[0][0], boxes[0][1], after - h // 3, boxes[0][3]))
+        readings = []
+        for box in boxes:
+            again = _read_crop(image, box, settings, 7, "number")
+            if again is None:
                 continue
-            if "/" in "".join(w[5] for w in piece):
-                return words  # the symbol was read
-            height = first[3] - first[1]
-            # up to the next piece Tesseract made, then up to the right column (the date)
-            # whatever specks came before it
-            ends = [min((p[0][0] for p in line if p[0][0] > first[2]), default=width // 2),
-                    min((p[0][0] for p in line if p[0][0] > 0.45 * width), default=width // 2)]
-            readings = []
-            for right in dict.fromkeys(ends):
-                box = (max(0, first[0] - height // 2), max(0, first[1] - height // 3),
-                       min(width, right - height // 3), first[3] + height // 3)
-                again = _read_crop(image, box, settings, 7, "number")
-                if again is None:
-                    return words
-                text = " ".join(w[5] for w in again)
-                if _SYMBOL.search(text):  # "985/QĐ-TTg": done
-                    readings.insert(0, again)
-                    break
-                if "/" in text:  # "085/QEF": kept only if no crop gives better
-                    readings.append(again)
-            return _replace(words, piece, readings[0]) if readings else words
+            reading = " ".join(w[5] for w in again)
+            if _SYMBOL.search(reading):  # "985/QĐ-TTg": done
+                readings.insert(0, (again, box))
+                break
+            if "/" in reading:  # "085/QEF": kept only if no crop gives better
+                readings.append((again, box))
+        if not readings:
+            return words
+        again, box = readings[0]
+        inside = [w for w in words if box[0] <= w[0] < box[2] and box[1] <= w[1] < box[3]]
+        return _replace(words, inside, again)
     return words
 
 
@@ -462,11 +485,22 @@ def _rule(word: list) -> bool:
     return bool(word[5]) and all(ch in "|[]!" for ch in word[5]) and "|" in word[5]
 
 
+def _phrases_path() -> Path:
+    return Path(__file__).parent / "data" / "ocr_phrases.yaml"
+
+
+@lru_cache(maxsize=1)
+def _phrases_digest() -> str:
+    """The phrase list's digest, in the OCR cache key: which re-read words are kept depends
+    on it, so editing it must not leave pages cached under the old list."""
+    return hashlib.sha256(_phrases_path().read_bytes()).hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, str]:
     import yaml
 
-    path = Path(__file__).parent / "data" / "ocr_phrases.yaml"
+    path = _phrases_path()
     data = yaml.safe_load(path.read_text("utf-8"))
     phrases = data.get("phrases") if isinstance(data, dict) else None
     if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
@@ -513,9 +547,11 @@ def snap_block_line(text: str) -> str:
 
     The block's words come from a closed list (``KT. THỦ TƯỚNG``, ``PHÓ CHỦ TỊCH``…), so a
     line in capitals is matched against the known phrases of eight letters or more,
-    ignoring specks before it: ``Z0 dc KT. THỦ TƯỚNG`` and ``kg, THỦ TƯỚNG`` →
-    ``KT. THỦ TƯỚNG``. The nearest phrase is taken when it is at most a third of its
-    length away and clearly nearer than the next one; otherwise the line is kept as read.
+    specks before it costing less than an edit: ``Z0 dc KT. THỦ TƯỚNG`` → ``KT. THỦ
+    TƯỚNG``, ``_PHÔỒXXHỦ TƯỚNG`` → ``PHÓ THỦ TƯỚNG``. The nearest phrase is taken when it is
+    at most a third of its length away and clearly nearer than the next one; otherwise the
+    line is kept as read (``kg, THỦ TƯỚNG`` may be ``KT. THỦ TƯỚNG`` or specks before
+    ``THỦ TƯỚNG``).
     """
     letters = [ch for ch in text if ch.isalpha()]
     if not letters or sum(ch.isupper() for ch in letters) < 0.6 * len(letters):
@@ -611,7 +647,9 @@ def ocr_pages(jobs: list[PageJob], settings: OcrSettings, cache_dir: str | None,
     cache = Cache(cache_dir)
 
     def one(job: PageJob) -> tuple[int, tuple[list[Line], bool]]:
-        key = hashlib.sha256(f"{job.content_hash}|{settings.key()}|{version}".encode()).hexdigest()
+        key = hashlib.sha256(
+            f"{job.content_hash}|{settings.key()}|{version}|{_phrases_digest()}".encode()
+        ).hexdigest()
         words = cache.get(key)
         hit = words is not None
         if words is None:

@@ -3,8 +3,10 @@
 For each of the 13 scans of ``../shared/corpus/scans`` (``tests/labels/scans.json``) the record
 is compared field by field: document type, symbol, issuer, place, year and month of issue,
 subject (similarity of at least 0.9, as OCR may differ in a letter), signer's name, title and
-signing authority. With ``--steps`` the cleaning steps can be changed, to see what each one
-buys; the OCR cache is keyed by the steps, so each set is read once.
+signing authority. The number is counted apart: right, left empty (a handwritten number is
+not guessed), or wrong, which must stay at 0. With ``--steps`` the cleaning steps can be
+changed, to see what each one buys; the OCR cache is keyed by the steps, so each set is read
+once.
 
     python scripts/eval_scans.py                      # the default steps
     python scripts/eval_scans.py --steps drop_ink,denoise --misses
@@ -70,19 +72,25 @@ def main() -> None:
     labels = json.loads((ROOT / "tests" / "labels" / "scans.json").read_text("utf-8"))
     options = Options(ocr_lang=args.lang, ocr_steps=steps)
     score = dict.fromkeys(FIELDS, 0)
+    numbers = {"right": 0, "empty": 0, "wrong": 0}
     for label in labels:
         rec = process_file(shared / label["file"], options=options)
         result = compare(rec, label)
+        numbers["empty" if rec.number is None else
+                "right" if rec.number == label["number"] else "wrong"] += 1
+        if rec.number is not None and rec.number != label["number"]:
+            result["number"] = (False, rec.number, label["number"])
         misses = [f for f, (ok, _, _) in result.items() if not ok]
-        for field, (ok, _, _) in result.items():
-            score[field] += ok
+        for field in FIELDS:
+            score[field] += result[field][0]
         print(f"{Path(label['file']).name:28s} {rec.status.value:8s} wrong: {', '.join(misses)}")
         if args.misses:
             for field in misses:
                 _, got, want = result[field]
                 print(f"    {field}: {got!r}, labelled {want!r}")
     print(f"steps {','.join(steps) or 'none'}: " + ", ".join(f"{k} {v}" for k, v in score.items())
-          + f"; {sum(score.values())} of {len(FIELDS) * len(labels)}")
+          + f"; {sum(score.values())} of {len(FIELDS) * len(labels)}; number "
+          + ", ".join(f"{k} {v}" for k, v in numbers.items()))
 
 
 if __name__ == "__main__":

@@ -47,7 +47,8 @@ def test_number_line(line, number, symbol, code):
          None, "QĐ-UBND", "/QĐ-UBND"),
         # "Số:" and the number lost, the symbol pasted onto the issuer's line
         (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG /QĐ-UBND"], "", [], None, "QĐ-UBND", "/QĐ-UBND"),
-        # a speck read before "Số"
+        # a speck before "Số"; in a text layer the digits are what the file says (an OCR
+        # number is checked by a second reading, see test_ocr)
         (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "_ Số:384 /QĐ-UBND", [],
          "384", "QĐ-UBND", "384/QĐ-UBND"),
     ],
@@ -243,3 +244,9 @@ def test_closest_entry_of_a_closed_list(kind, value, near, expected):
     from extractors.ruleset import rules
 
     assert rules().closest(kind, value, near=near) == expected
+
+
+def test_a_text_layer_subject_keeps_its_closing_quote():
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", "V/v hưởng ứng 'Ngày Chủ nhật xanh'",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
+    assert rec.subject == "hưởng ứng 'Ngày Chủ nhật xanh'"

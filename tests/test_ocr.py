@@ -138,7 +138,7 @@ def test_otsu_splits_ink_from_paper():
     import numpy as np
 
     arr = np.array([20] * 300 + [30] * 200 + [220] * 900 + [240] * 600, dtype=np.uint8)
-    assert 30 <= ocr.otsu(arr) < 220
+    assert 30 <= ocr.otsu_histogram(np.bincount(arr, minlength=256).tolist()) < 220
 
 
 @pytest.mark.parametrize("angle", [-2.0, 1.0, 2.4])
@@ -344,3 +344,56 @@ def test_number_reread_looks_only_at_the_header(monkeypatch):
     header = [[100, 200, 160, 230, 95.0, "Số:", "2.1.1"], [170, 200, 220, 230, 20.0, "TU", "2.1.1"]]
     ocr.reread_number(page, header, ocr.OcrSettings())
     assert calls  # the header's number line without a symbol is read again
+
+
+def _tsv(*words: tuple[int, int, int, int, str]) -> str:
+    """Tesseract TSV with one line of ``(left, top, width, height, text)`` words."""
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
+            "height\tconf\ttext"]
+    for k, (left, top, w, h, text) in enumerate(words, 1):
+        rows.append(f"5\t1\t1\t1\t1\t{k}\t{left}\t{top}\t{w}\t{h}\t90\t{text}")
+    return "\n".join(rows) + "\n"
+
+
+def test_a_number_read_differently_twice_is_left_empty(monkeypatch):
+    """ttg-981: the stamped "981" reads "384" on the page and "3484" cut out; neither is
+    kept. A number read the same twice ("86") is kept."""
+    from PIL import Image
+
+    page = Image.new("1", (1000, 1400), 1)
+
+    def line(number):
+        return [[100, 200, 160, 230, 95.0, "Số:", "2.1.1"],
+                [170, 200, 220, 230, 80.0, number, "2.1.1"],
+                [230, 200, 330, 230, 80.0, "/QĐ-TTg", "2.1.1"]]
+
+    monkeypatch.setattr(ocr, "run_tesseract", lambda *a, **k: _tsv(
+        (10, 5, 50, 30, "Số:"), (70, 5, 60, 30, "3484"), (140, 5, 100, 30, "/QĐ-TTg")))
+    words = ocr.reread_number(page, line("384"), ocr.OcrSettings())
+    assert [w[5] for w in words] == ["Số:", "?", "/QĐ-TTg"]
+    rec = process_bytes("x.txt", "Số: ? /QĐ-TTg\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n".encode())
+    assert rec.number is None and any("not readable" in w for w in rec.warnings)
+
+    monkeypatch.setattr(ocr, "run_tesseract", lambda *a, **k: _tsv(
+        (10, 5, 50, 30, "Số:"), (70, 5, 40, 30, "86"), (120, 5, 100, 30, "/QĐ-UBND")))
+    words = ocr.reread_number(page, line("86"), ocr.OcrSettings())
+    assert [w[5] for w in words] == ["Số:", "86", "/QĐ-TTg"]
+
+
+def test_a_failed_reread_never_loses_the_page(monkeypatch):
+    """A second reading is a second chance: an empty crop is not read, and a crop that
+    Tesseract (or Pillow) fails on leaves the page's words as they were."""
+    from PIL import Image
+
+    page = Image.new("1", (1000, 1400), 1)
+    monkeypatch.setattr(ocr, "run_tesseract", lambda *a, **k: pytest.fail("not to be run"))
+    assert ocr._read_crop(page, (497, 180, 445, 240), ocr.OcrSettings(), 7, "number") is None
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot write empty image")
+
+    monkeypatch.setattr(ocr, "run_tesseract", broken)
+    words = [[455, 200, 460, 205, 10.0, "'", "2.1.1"],
+             [497, 200, 540, 230, 95.0, "Số:", "2.1.1"],
+             [550, 200, 600, 230, 20.0, "TU", "2.1.1"]]
+    assert ocr.reread_number(page, [list(w) for w in words], ocr.OcrSettings()) == words
