@@ -4,6 +4,7 @@ e-office letters, and the ways a signature can fail it."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -93,3 +94,98 @@ def test_the_wrong_content_type_fails(one):
     check = check_signer(signer, "tst_info", digest)
     assert check.digest_ok and not check.signature_ok
     assert "another content type" in check.problem
+
+
+# ------------------------------------------------- the other algorithms, on blobs built here
+
+def _blob(key, algorithm: str, content: bytes, *, signed_attrs: bool = True) -> bytes:
+    """A detached CMS SignedData over ``content``, signed here with ``key`` under a
+    self-signed certificate: ``algorithm`` is ``pkcs1``, ``pss``, ``ecdsa`` or ``ed25519``."""
+    from asn1crypto import algos, cms, x509
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+    from cryptography.x509.oid import NameOID
+
+    name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "Văn thư thử")])
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    builder = (cx509.CertificateBuilder().subject_name(name).issuer_name(name)
+               .public_key(key.public_key()).serial_number(4242)
+               .not_valid_before(now).not_valid_after(now + dt.timedelta(days=365)))
+    cert_der = builder.sign(key, None if algorithm == "ed25519" else hashes.SHA256()).public_bytes(
+        serialization.Encoding.DER)
+    cert = x509.Certificate.load(cert_der)
+    digest = hashlib.sha256(content).digest()
+    attrs = cms.CMSAttributes([
+        cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+        cms.CMSAttribute({"type": "message_digest", "values": [digest]}),
+    ])
+    to_sign = attrs.dump() if signed_attrs else content
+    if algorithm == "pkcs1":
+        value = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
+        sig_alg = {"algorithm": "sha256_rsa"}
+    elif algorithm == "pss":
+        value = key.sign(to_sign, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+        sig_alg = {"algorithm": "rsassa_pss", "parameters": algos.RSASSAPSSParams({
+            "hash_algorithm": {"algorithm": "sha256"},
+            "mask_gen_algorithm": {"algorithm": "mgf1",
+                                   "parameters": {"algorithm": "sha256"}},
+            "salt_length": 32,
+        })}
+    elif algorithm == "ecdsa":
+        value = key.sign(to_sign, ec.ECDSA(hashes.SHA256()))
+        sig_alg = {"algorithm": "sha256_ecdsa"}
+    else:
+        value = key.sign(to_sign)
+        sig_alg = {"algorithm": "ed25519"}
+    info = {
+        "version": "v1",
+        "sid": cms.SignerIdentifier({"issuer_and_serial_number": {
+            "issuer": cert.issuer, "serial_number": cert.serial_number}}),
+        "digest_algorithm": {"algorithm": "sha256"},
+        "signature_algorithm": sig_alg,
+        "signature": value,
+    }
+    if signed_attrs:
+        info["signed_attrs"] = attrs
+    signed = cms.SignedData({
+        "version": "v1", "digest_algorithms": [{"algorithm": "sha256"}],
+        "encap_content_info": {"content_type": "data"},
+        "certificates": [cert], "signer_infos": [info],
+    })
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
+
+
+def _keys():
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return {"pkcs1": rsa_key, "pss": rsa_key, "ecdsa": ec.generate_private_key(ec.SECP256R1()),
+            "ed25519": ed25519.Ed25519PrivateKey.generate()}
+
+
+@pytest.mark.parametrize("algorithm", ["pkcs1", "pss", "ecdsa", "ed25519"])
+def test_each_algorithm_verifies_and_catches_changes(algorithm):
+    content = "Số: 12/QĐ-UBND".encode()
+    blob = _blob(_keys()[algorithm], algorithm, content)
+    signer = read_signer(blob)
+    good = check_signer(signer, "data", hashlib.sha256(content).digest())
+    assert (good.digest_ok, good.signature_ok, good.problem) == (True, True, None)
+    changed = check_signer(signer, "data", hashlib.sha256(content + b"!").digest())
+    assert not changed.digest_ok and "digest no longer matches" in changed.problem
+    value = bytearray(signer.info["signature"].native)
+    value[5] ^= 0x01
+    info = signer.info.copy()
+    info["signature"] = bytes(value)
+    forged = check_signer(dataclasses.replace(signer, info=info), "data",
+                          hashlib.sha256(content).digest())
+    assert forged.digest_ok and not forged.signature_ok
+
+
+def test_a_signature_without_signed_attributes_is_over_the_content():
+    content = "Số: 12/QĐ-UBND".encode()
+    signer = read_signer(_blob(_keys()["pkcs1"], "pkcs1", content, signed_attrs=False))
+    assert signer.attrs_der is None
+    assert check_signer(signer, "data", hashlib.sha256(content).digest()).signature_ok
+    wrong = check_signer(signer, "data", hashlib.sha256(b"other").digest())
+    assert not wrong.digest_ok and not wrong.signature_ok
