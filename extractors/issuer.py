@@ -46,9 +46,9 @@ class IssuerExtractor:
 
     def extract(self, ctx: Context) -> None:
         code = rules().anchors["trailing_code"]
-        number = rules().anchors["number_line_folded"]
-        lines = [ln for ln in ctx.zones.issuer  # not the number's remains OCR left in the column
-                 if code.sub("", ln.text).strip(" -_") and not number.match(fold(ln.text))]
+        # not a symbol OCR left on a line of its own ("/QĐ-XPHC"); a "Số:" line already
+        # ends the issuer zone
+        lines = [ln for ln in ctx.zones.issuer if code.sub("", ln.text).strip(" -_")]
         if not lines:
             return
         units = split_units(lines)

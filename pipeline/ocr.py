@@ -542,6 +542,7 @@ def is_phrase(text: str) -> bool:
     return _skeleton(text) in _phrases()
 
 
+@lru_cache(maxsize=4096)  # the layout and the signer both ask for the block's lines
 def snap_block_line(text: str) -> str:
     """A signature-block line a seal has damaged, spelled as the phrase it must be.
 
