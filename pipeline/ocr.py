@@ -42,7 +42,7 @@ from pipeline.document import Line
 from pipeline.normalize import fold, normalize_line, within_one_edit
 from schemas.record import Source
 
-CACHE_VERSION = "12"
+CACHE_VERSION = "13"
 ALL_STEPS = ("drop_ink", "denoise", "deskew", "binarise")
 
 
@@ -345,7 +345,10 @@ def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings
     ``KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Phạm Trường Thọ`` under a black seal), or lose the
     title lines above a name it did read (``above``: the name's top). The block's words
     are kept when they hold a name, or (``above``) a title or authority line, and replace
-    the page's words in that part of the column."""
+    the page's words in that part of the column. When the block reading finds neither, the
+    column is read once more as sparse text (``--psm 11``), which looks for words anywhere
+    rather than for lines: ttg-981's ``THỦ TƯỚNG`` crosses the seal's ring and lettering,
+    and only read that way comes out (``THỦ TƯỞNG``, spelled by the phrase list)."""
     from pipeline.layout import looks_like_name
 
     width, height = image.size
@@ -355,13 +358,16 @@ def _reread_block(image: Any, words: list[list], top: int, settings: OcrSettings
         box = (width // 2, max(0, top - settings.dpi // 3), width, above - 2)
         if box[3] - box[1] < settings.dpi // 6:
             return words
-    again = _read_crop(image, box, settings, 6, "block")
-    if again is None:
-        return words
-    texts = [" ".join(w[5] for w in p) for line in _line_pieces(again) for p in line]
-    if above is None and not any(looks_like_name(name_text(t)) for t in texts):
-        return words
-    if above is not None and not any(is_phrase(snap_block_line(t)) for t in texts):
+    for psm in (6, 11):
+        again = _read_crop(image, box, settings, psm, "block")
+        if again is None:
+            return words
+        texts = [" ".join(w[5] for w in p) for line in _line_pieces(again) for p in line]
+        if above is None and any(looks_like_name(name_text(t)) for t in texts):
+            break
+        if above is not None and any(is_phrase(snap_block_line(t)) for t in texts):
+            break
+    else:
         return words
     inside = [w for w in words if w[0] >= box[0] and box[1] <= w[1] and w[3] <= box[3]]
     return _replace(words, inside, again)

@@ -176,6 +176,17 @@ def test_a_name_under_a_seal_is_read_from_its_column():
 
 
 @needs_tesseract
+def test_a_title_across_the_seal_is_read_as_sparse_text():
+    """ttg-981: "THỦ TƯỚNG" crosses the ring of the seal, whose lettering and star make
+    Tesseract's page and block readings give specks; read as sparse text the column gives
+    the title, which the phrase list spells."""
+    rec = process_file(shared_file("corpus/scans/ttg-981-2024.pdf"))
+    assert (rec.signer_title, rec.signing_authority) == ("THỦ TƯỚNG", None)
+    assert rec.signer_name == "Phạm Minh Chính"
+    assert rec.provenance["signer_title"].source == "ocr"
+
+
+@needs_tesseract
 def test_a_number_line_touched_by_the_seal_is_read_again():
     """ttg-985: the seal's arc touches "Số: 985/QĐ-TTg" and the page reading gives
     "Số: TU"; cut to its own height the line reads right."""
