@@ -6,8 +6,9 @@ whose dictionary says ``/SubFilter /ETSI.CAdES.detached`` and ``/M D:20250109100
 and whose certificate names ``Ủy ban nhân dân tỉnh Quảng Ngãi``. This module reads, for each
 signature field:
 
-- the text of the widget's appearance stream alone (MuPDF runs that one annotation into a
-  text device), with boxes, so the number and day it stamps can be placed on the page;
+- the text of the widget's appearance stream alone, with boxes, so the number and day it
+  stamps can be placed on the page (read from the stream's fonts' maps and widths, see
+  :mod:`pipeline.readers.appearance`; MuPDF runs any other widget into a text device);
 - the signature dictionary (``/SubFilter``, ``/M``, ``/Name``, ``/Reason``, ``/ByteRange``)
   through MuPDF, which already holds the parsed file;
 - the CMS blob, cut from the file at the gap of ``/ByteRange``: signer certificate,
@@ -36,6 +37,7 @@ import pymupdf
 
 from pipeline.document import Line, SignatureField
 from pipeline.normalize import normalize_line
+from pipeline.readers.appearance import appearance_text
 from pipeline.readers.cmsverify import Signer, check_signer, read_signer
 from schemas.record import Coverage, Modification, Source
 
@@ -92,8 +94,27 @@ def _text(obj: Any, key: Any) -> str | None:
     return None
 
 
-def widget_lines(page: pymupdf.Page, annot: Any, page_no: int) -> list[Line]:
-    """Lines drawn by one widget's appearance stream, in page coordinates."""
+def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
+                 to_page: pymupdf.Matrix | None = None) -> list[Line]:
+    """Lines drawn by one widget's appearance stream, in page coordinates: read from the
+    stream itself when it is of the common form (:mod:`pipeline.readers.appearance`),
+    otherwise by MuPDF running the widget. ``to_page``: the page's transformation matrix,
+    when the caller has it."""
+    drawn = appearance_text(annot, to_page or page.transformation_matrix)
+    if drawn is not None:
+        out = []
+        for text, box in drawn:
+            text = normalize_line(text)
+            if text:
+                out.append(Line(text=text, page=page_no,
+                                bbox=tuple(round(v, 1) for v in box),  # type: ignore[arg-type]
+                                source=Source.SIGNATURE_WIDGET.value))
+        return out
+    return mupdf_widget_lines(page, annot, page_no)
+
+
+def mupdf_widget_lines(page: pymupdf.Page, annot: Any, page_no: int) -> list[Line]:
+    """Lines drawn by one widget, MuPDF running its appearance into a text device."""
     rect = page.rect
     stext = _MP.FzStextPage(_MP.FzRect(rect.x0, rect.y0, rect.x1, rect.y1))
     dev = _MP.fz_new_stext_device(stext, _MP.FzStextOptions())
@@ -170,9 +191,10 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
             widgets = signature_widgets(page)
         except Exception:  # a damaged /Annots array loses this page's widgets, not the file
             continue
+        to_page = page.transformation_matrix if widgets else None
         for widget in widgets:
             try:
-                sig, todo = _read_field(data, page, index, widget)
+                sig, todo = _read_field(data, page, index, widget, to_page)
             except Exception as exc:  # one damaged field must not lose the others
                 sig, todo = SignatureField(
                     field=getattr(widget, "field_name", None), page=index + 1,
@@ -199,8 +221,8 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
     return fields
 
 
-def _read_field(data: bytes, page: pymupdf.Page, index: int,
-                widget: _Widget) -> tuple[SignatureField, _Pending | None]:
+def _read_field(data: bytes, page: pymupdf.Page, index: int, widget: _Widget,
+                to_page: pymupdf.Matrix | None = None) -> tuple[SignatureField, _Pending | None]:
     """One widget: its drawn text, and its signature when the field was signed."""
     r = widget.rect
     sig = SignatureField(
@@ -212,7 +234,7 @@ def _read_field(data: bytes, page: pymupdf.Page, index: int,
         ),
     )
     try:  # an invisible signature draws nothing
-        sig.lines = [] if r.is_empty else widget_lines(page, widget.annot, index + 1)
+        sig.lines = [] if r.is_empty else widget_lines(page, widget.annot, index + 1, to_page)
     except Exception as exc:
         sig.errors.append(f"the widget's text could not be read ({exc})")
     value = _signature_value(widget)

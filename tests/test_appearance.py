@@ -1,0 +1,153 @@
+"""Widget text read from the appearance stream: the same as MuPDF running the widget, on
+every signature widget of the real letters and the samples, and MuPDF's reading wherever
+the appearance is of another form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from pipeline.readers.appearance import appearance_text, parse_to_unicode, parse_widths
+from pipeline.readers.pdfsig import mupdf_widget_lines, signature_widgets, widget_lines
+from tests.conftest import SAMPLES, SHARED
+
+
+def _pdfs() -> list[Path]:
+    files = sorted((SAMPLES / "signed").glob("*.pdf"))
+    for folder in ("corpus/text-pdf", "corpus/scans"):
+        files += sorted((SHARED / folder).glob("*.pdf"))
+    return files
+
+
+def _widgets(path: Path):
+    doc = pymupdf.open(path)
+    for index, page in enumerate(doc):
+        for widget in signature_widgets(page):
+            if not widget.rect.is_empty:
+                yield doc, page, index, widget
+
+
+@pytest.mark.parametrize("path", _pdfs(), ids=lambda p: p.name)
+def test_every_widget_reads_as_mupdf_reads_it(path):
+    """Same lines, same text, boxes within half a point; and the stream itself is read
+    (no widget of these files needs MuPDF to run it)."""
+    seen = 0
+    for _doc, page, index, widget in _widgets(path):
+        drawn = appearance_text(widget.annot, page.transformation_matrix)
+        assert drawn is not None, f"{widget.field_name} was not read from its stream"
+        ours = widget_lines(page, widget.annot, index + 1)
+        theirs = mupdf_widget_lines(page, widget.annot, index + 1)
+        assert [ln.text for ln in ours] == [ln.text for ln in theirs], widget.field_name
+        for a, b in zip(ours, theirs, strict=True):
+            assert max(abs(x - y) for x, y in zip(a.bbox, b.bbox, strict=True)) <= 0.5, (
+                widget.field_name, a, b)
+            assert a.source == b.source == "signature_widget"
+        seen += 1
+    if path.parent.name == "text-pdf" or path.name in ("tb-vp-stamped.pdf",
+                                                       "cv-sxd-modified.pdf"):
+        assert seen, f"{path.name} has no visible signature widget"
+
+
+def _letter_with_widget(appearance: bytes, font: bytes) -> bytes:
+    """A one-page PDF whose only signature field draws ``appearance`` with ``font``."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /SigFlags 1 >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Annots [4 0 R] "
+        b"/Resources << >> >>",
+        b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Stamp) /Rect [50 100 250 140] "
+        b"/P 3 0 R /F 4 /AP << /N 5 0 R >> /V 7 0 R >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 200 40] /Resources << /Font << /F1 6 0 R"
+        b" >> >> /Length %d >>\nstream\n%s\nendstream" % (len(appearance), appearance),
+        font,
+        # signed (a field without a value is drawn by MuPDF afresh, not from its stream)
+        b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+        b"/ByteRange [0 10 20 10] /Contents <00> >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Root 1 0 R /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _only_widget(data: bytes):
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    page = doc[0]
+    (widget,) = signature_widgets(page)
+    return doc, page, widget
+
+
+def test_a_simple_font_is_left_to_mupdf():
+    data = _letter_with_widget(b"BT /F1 12 Tf 10 14 Td (Ky boi: Van thu) Tj ET",
+                               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    _doc, page, widget = _only_widget(data)
+    assert appearance_text(widget.annot, page.transformation_matrix) is None
+    (line,) = widget_lines(page, widget.annot, 1)
+    assert line.text == "Ky boi: Van thu"
+    assert line.bbox[0] == pytest.approx(60, abs=0.5)
+
+
+def test_rotated_text_is_left_to_mupdf():
+    """The stamped sample's widget turned a quarter: MuPDF still reads it (its text device
+    may group a turned line differently, so only the first line is compared)."""
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    page, widget, ap = _stamp_form(doc)
+    before = [ln.text for ln in widget_lines(page, widget.annot, 1)]
+    doc.xref_set_key(ap, "Matrix", "[0 1 -1 0 0 0]")
+    page = doc.reload_page(page)
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    assert appearance_text(widget.annot, page.transformation_matrix) is None
+    assert [ln.text for ln in widget_lines(page, widget.annot, 1)][:1] == before[:1]
+
+
+def _stamp_form(doc):
+    """The sample stamp's widget and the xref of the form that holds its text."""
+    page = doc[0]
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    ap = doc.xref_get_key(pymupdf.mupdf.pdf_to_num(pymupdf.mupdf.pdf_annot_obj(widget.annot)),
+                          "AP/N")
+    return page, widget, int(ap[1].split()[0])
+
+
+@pytest.mark.parametrize("damage", [
+    b" [ (unclosed Tj",  # a bracket never closed
+    b" (a (nested) string) Tj",  # legal, but not read here
+    b" BI /W 1 /H 1 /BPC 1 /CS /G ID \x00 EI",  # an inline image
+])
+def test_a_stream_not_read_here_is_left_to_mupdf(damage):
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    page, widget, form = _stamp_form(doc)
+    assert appearance_text(widget.annot, page.transformation_matrix) is not None
+    doc.update_stream(form, doc.xref_stream(form) + damage)
+    page = doc.reload_page(page)
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    assert appearance_text(widget.annot, page.transformation_matrix) is None
+    assert widget_lines(page, widget.annot, 1)[0].text == "TRUNG TÂM TIN HỌC - CÔNG BÁO"
+
+
+@pytest.mark.parametrize("cmap,expected", [
+    (b"beginbfchar <0003> <0020> <0014> <0031> endbfchar", {3: " ", 20: "1"}),
+    (b"beginbfrange <0013> <0015> <0030> endbfrange", {19: "0", 20: "1", 21: "2"}),
+    (b"beginbfrange <04E3> <04E4> [<1EDF> <1EA1>] endbfrange", {0x4E3: "ở", 0x4E4: "ạ"}),
+    (b"beginbfchar <0001> <D835DC00> endbfchar", {1: "\U0001D400"}),  # a surrogate pair
+])
+def test_to_unicode_maps(cmap, expected):
+    assert parse_to_unicode(b"begincmap " + cmap + b" endcmap") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("[3[250]20[500 500]]", {3: 250.0, 20: 500.0, 21: 500.0}),
+    ("[10 12 600 14[333.5]]", {10: 600.0, 11: 600.0, 12: 600.0, 14: 333.5}),
+    ("[]", {}),
+])
+def test_width_arrays(text, expected):
+    assert parse_widths(text) == expected
