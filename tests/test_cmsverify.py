@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
-from pipeline.readers.cmsverify import check_signer, read_signer
+from pipeline.readers.cmsverify import asn1_signer, check_signer, read_signer
 from pipeline.readers.pdfsig import _hex_blob
 from tests.conftest import ROOT, SAMPLES
 
@@ -48,7 +48,7 @@ def test_the_check_agrees_with_pyhanko_on_every_signature():
     assert len(sigs) >= 7 and (real or not TEXT_PDFS.exists())
     for name, signer, digest in sigs:
         ours = check_signer(signer, "data", digest)
-        digest_ok, sig_ok = validate_sig_integrity(signer.info, signer.cert, "data", digest)
+        digest_ok, sig_ok = validate_sig_integrity(*asn1_signer(signer), "data", digest)
         assert (ours.digest_ok, ours.signature_ok) == (digest_ok, sig_ok), name
     # the tampered sample is the one whose digest fails; the others all verify
     failing = [name for name, s, d in sigs if not check_signer(s, "data", d).digest_ok]
@@ -72,7 +72,7 @@ def test_changed_bytes_fail_on_the_digest(one):
 def test_another_certificate_fails_the_signing_certificate_attribute(one):
     signer, digest = one
     other = next(s for n, s, _ in all_signatures() if s.cert_der != signer.cert_der)
-    swapped = dataclasses.replace(signer, cert=other.cert, cert_der=other.cert_der)
+    swapped = dataclasses.replace(signer, cert_der=other.cert_der)
     check = check_signer(swapped, "data", digest)
     assert check.digest_ok and not check.signature_ok
     assert "another certificate" in check.problem
@@ -80,11 +80,9 @@ def test_another_certificate_fails_the_signing_certificate_attribute(one):
 
 def test_a_changed_signature_value_does_not_verify(one):
     signer, digest = one
-    value = bytearray(signer.info["signature"].native)
+    value = bytearray(signer.signature)
     value[10] ^= 0xFF
-    info = signer.info.copy()
-    info["signature"] = bytes(value)
-    check = check_signer(dataclasses.replace(signer, info=info), "data", digest)
+    check = check_signer(dataclasses.replace(signer, signature=bytes(value)), "data", digest)
     assert check.digest_ok and not check.signature_ok
     assert check.problem == "the signature value does not verify against the certificate"
 
@@ -173,11 +171,9 @@ def test_each_algorithm_verifies_and_catches_changes(algorithm):
     assert (good.digest_ok, good.signature_ok, good.problem) == (True, True, None)
     changed = check_signer(signer, "data", hashlib.sha256(content + b"!").digest())
     assert not changed.digest_ok and "digest no longer matches" in changed.problem
-    value = bytearray(signer.info["signature"].native)
+    value = bytearray(signer.signature)
     value[5] ^= 0x01
-    info = signer.info.copy()
-    info["signature"] = bytes(value)
-    forged = check_signer(dataclasses.replace(signer, info=info), "data",
+    forged = check_signer(dataclasses.replace(signer, signature=bytes(value)), "data",
                           hashlib.sha256(content).digest())
     assert forged.digest_ok and not forged.signature_ok
 
@@ -189,3 +185,100 @@ def test_a_signature_without_signed_attributes_is_over_the_content():
     assert check_signer(signer, "data", hashlib.sha256(content).digest()).signature_ok
     wrong = check_signer(signer, "data", hashlib.sha256(b"other").digest())
     assert not wrong.digest_ok and not wrong.signature_ok
+
+
+# ---------------------------------------------- reading: the same values as asn1crypto's
+
+def test_times_and_tokens_read_as_asn1crypto_reads_them():
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    from pipeline.readers.cmsverify import signature_timestamp, signing_time
+
+    stamped = 0
+    for name, signer, _ in all_signatures():
+        info, cert = asn1_signer(signer)
+        assert signer.cert_der == cert.dump(), name
+        assert signer.digest_algorithm == info["digest_algorithm"]["algorithm"].native
+        attrs = {a["type"].native: a["values"] for a in info["signed_attrs"]}
+        expected = attrs["signing_time"][0].native if "signing_time" in attrs else None
+        assert signing_time(signer) == expected, name
+        tokens = [t["encap_content_info"]["content"].parsed
+                  for t in extract_tst_data_iter(info, signed=False)]
+        stamp = signature_timestamp(signer)
+        if not tokens:
+            assert stamp is None, name
+            continue
+        stamped += 1
+        imprint = tokens[0]["message_imprint"]
+        assert (stamp.time, stamp.algorithm, stamp.imprint) == (
+            tokens[0]["gen_time"].native, imprint["hash_algorithm"]["algorithm"].native,
+            imprint["hashed_message"].native), name
+    assert stamped >= 1  # the PAdES sample carries a token from the local test TSA
+
+
+def test_algorithms_not_checked_here_go_to_pyhanko(one, monkeypatch):
+    """With no algorithm of its own, every check is pyHanko's, with the same verdicts, and
+    a changed value is still caught."""
+    from pipeline.readers import cmsverify
+
+    sigs = all_signatures()
+    ours = [check_signer(s, "data", d) for _, s, d in sigs]
+    monkeypatch.setattr(cmsverify, "SIGNATURES", {})
+    theirs = [check_signer(s, "data", d) for _, s, d in sigs]
+    assert [(c.digest_ok, c.signature_ok) for c in theirs] == [
+        (c.digest_ok, c.signature_ok) for c in ours]
+    signer, digest = one
+    assert check_signer(signer, "data", digest).signature_ok
+    value = bytearray(signer.signature)
+    value[10] ^= 0xFF
+    forged = check_signer(dataclasses.replace(signer, signature=bytes(value)), "data", digest)
+    assert forged.digest_ok and not forged.signature_ok
+
+
+def _indefinite(blob: bytes) -> bytes:
+    """The same ContentInfo with its outer SEQUENCE and [0] wrapper in BER's indefinite
+    length form, as some signing tools write them."""
+    from pipeline.readers import der
+
+    outer = der.read(blob)
+    oid, wrapper = outer.children()
+    inner = wrapper.children()[0]
+    return (b"\x30\x80" + oid.raw + b"\xa0\x80" + inner.raw + b"\x00\x00" + b"\x00\x00")
+
+
+def test_indefinite_lengths_are_read(one):
+    signer, digest = one
+    again = read_signer(_indefinite(signer.blob))
+
+    def seen(s):
+        return (s.cert_der, s.attrs_der, s.digest_algorithm, s.signature_algorithm, s.signature,
+                s.content_type, s.content, {k: [e.raw for e in v] for k, v in s.attrs.items()})
+
+    assert seen(again) == seen(signer)
+    assert check_signer(again, "data", digest).signature_ok
+
+
+@pytest.mark.parametrize("encoded,expected", [
+    (b"\x17\x0d250109031016Z", dt.datetime(2025, 1, 9, 3, 10, 16, tzinfo=dt.timezone.utc)),
+    (b"\x17\x0d991231235959Z", dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)),
+    (b"\x18\x1320250109031016.125Z",
+     dt.datetime(2025, 1, 9, 3, 10, 16, 125000, tzinfo=dt.timezone.utc)),
+    (b"\x18\x1320250109101016+0700",
+     dt.datetime(2025, 1, 9, 10, 10, 16, tzinfo=dt.timezone(dt.timedelta(hours=7)))),
+])
+def test_der_times(encoded, expected):
+    from pipeline.readers import der
+
+    assert der.time(der.read(encoded)) == expected
+
+
+def test_der_identifiers_and_damage():
+    from pipeline.readers import der
+
+    assert der.oid(der.read(bytes.fromhex("06092a864886f70d010702"))) == "1.2.840.113549.1.7.2"
+    assert der.oid(der.read(bytes.fromhex("06032b6570"))) == "1.3.101.112"
+    for damaged in (b"\x30\x05\x02\x01", b"\x30", b"\x30\x80\x02\x01\x01", b"\x1f\x01\x00"):
+        with pytest.raises(der.DerError):
+            der.read(damaged).children()
+    with pytest.raises(ValueError, match="not a CMS signature"):
+        read_signer(b"\x30\x03\x02\x01\x01")

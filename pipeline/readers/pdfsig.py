@@ -12,7 +12,7 @@ signature field:
 - the signature dictionary (``/SubFilter``, ``/M``, ``/Name``, ``/Reason``, ``/ByteRange``)
   through MuPDF, which already holds the parsed file;
 - the CMS blob, cut from the file at the gap of ``/ByteRange``: signer certificate,
-  ``signingTime``, the RFC 3161 token's time (pyHanko's attribute helpers), and integrity
+  ``signingTime``, the RFC 3161 token's time, and integrity
   (the byte-range digest against the signed digest, and the signature over it, checked in
   :mod:`pipeline.readers.cmsverify`);
 - coverage: whether anything was appended after the signature, and if so whether the later
@@ -38,7 +38,14 @@ import pymupdf
 from pipeline.document import Line, SignatureField
 from pipeline.normalize import normalize_line
 from pipeline.readers.appearance import appearance_text
-from pipeline.readers.cmsverify import Signer, check_signer, read_signer
+from pipeline.readers.cmsverify import (
+    Signer,
+    check_signer,
+    read_signer,
+    signature_timestamp,
+    signing_time,
+    tst_info,
+)
 from schemas.record import Coverage, Modification, Source
 
 _MP = pymupdf.mupdf
@@ -326,23 +333,15 @@ def _read_blob(value: Any, data: bytes, sig: SignatureField) -> _Pending | None:
     except Exception as exc:
         sig.errors.append(f"the signer certificate cannot be read ({_short(exc)})")
     try:
-        times = signer.attrs.get("signing_time")
-        sig.cms_time = times[0].native if times else None
+        sig.cms_time = signing_time(signer)
     except Exception as exc:
         sig.errors.append(f"the CMS signing time cannot be read ({_short(exc)})")
     try:
-        from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
-
-        for token in extract_tst_data_iter(signer.info, signed=False):
-            tst = token["encap_content_info"]["content"].parsed
-            sig.timestamp_time = tst["gen_time"].native
-            imprint = tst["message_imprint"]
-            expected = hashlib.new(
-                imprint["hash_algorithm"]["algorithm"].native, signer.info["signature"].native
-            ).digest()
-            if expected != imprint["hashed_message"].native:
+        stamp = signature_timestamp(signer)
+        if stamp is not None:
+            sig.timestamp_time = stamp.time
+            if hashlib.new(stamp.algorithm, signer.signature).digest() != stamp.imprint:
                 sig.errors.append("the timestamp token does not match the signature it stamps")
-            break
     except Exception as exc:
         sig.errors.append(f"the timestamp token cannot be read ({_short(exc)})")
 
@@ -374,21 +373,18 @@ def _verify(todo: _Pending, data: bytes) -> None:
     if todo.digest is None:
         return
     try:
-        eci = todo.signer.signed_data["encap_content_info"]
-        if eci["content_type"].native == "tst_info":  # a document timestamp: the token is it
-            tst = eci["content"].parsed
-            sig.timestamp_time = tst["gen_time"].native
-            imprint = tst["message_imprint"]
-            mi = imprint["hash_algorithm"]["algorithm"].native
-            ranged = todo.digest if mi == todo.md else _RangeHasher(data).digest(
-                mi, todo.len1, todo.start2, todo.end
+        signer = todo.signer
+        if signer.content_type == "tst_info" and signer.content is not None:
+            # a document timestamp: the token is the signature
+            stamp = tst_info(signer.content)
+            sig.timestamp_time = stamp.time
+            ranged = todo.digest if stamp.algorithm == todo.md else _RangeHasher(data).digest(
+                stamp.algorithm, todo.len1, todo.start2, todo.end
             )
             check = check_signer(
-                todo.signer, "tst_info", hashlib.new(todo.md, eci["content"].contents).digest(),
+                signer, "tst_info", hashlib.new(todo.md, signer.content).digest(),
             )
-            sig.intact = check.digest_ok and check.signature_ok and (
-                ranged == imprint["hashed_message"].native
-            )
+            sig.intact = check.digest_ok and check.signature_ok and ranged == stamp.imprint
             if check.problem:
                 sig.errors.append(check.problem)
             elif not sig.intact:
