@@ -44,15 +44,15 @@ class _Names:
 
 _N = _Names()
 
-_TOKEN = re.compile(
-    rb"(?:\s|%[^\r\n]*)+"  # no group: nothing
-    rb"|([+-]?(?:\d+\.?\d*|\.\d+))(?![^\s/\[\]()<>{}%])"  # 1: number
-    rb"|/([^\s/\[\]()<>{}%]*)"  # 2: name
-    rb"|\(((?:[^\\()]|\\.)*)\)"  # 3: string without nested brackets
-    rb"|<([0-9A-Fa-f\s]*)>"  # 4: hex string
-    rb"|(\[|<<)|(\]|>>)"  # 5, 6: open and close
-    rb"|([^\s/\[\]()<>{}%]+)"  # 7: operator
-    rb"|(.)",  # 8: anything else, e.g. a string holding brackets: MuPDF reads it
+_TOKEN = re.compile(  # every token is one group, whitespace and comments none
+    rb"(?:\s|%[^\r\n]*)+"
+    rb"|([+-]?(?:\d+\.?\d*|\.\d+))(?![^\s/\[\]()<>{}%])"  # number
+    rb"|(/[^\s/\[\]()<>{}%]*)"  # name
+    rb"|(\((?:[^\\()]|\\.)*\))"  # string without nested brackets
+    rb"|(<[0-9A-Fa-f\s]*>)"  # hex string
+    rb"|(\[|<<)|(\]|>>)"  # open and close
+    rb"|([^\s/\[\]()<>{}%]+)"  # operator
+    rb"|(.)",  # anything else, e.g. a string holding brackets: MuPDF reads it
     re.S,
 )
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\r\n]+|.)", re.S)
@@ -69,38 +69,35 @@ def _unescape(m: re.Match) -> bytes:
 
 
 def _operations(data: bytes):
-    """(operator, operands) of a content stream, operands as Python values (names without
-    their slash, strings as bytes, arrays as lists)."""
+    """(operator, operands) of a content stream, operands as Python values (names as str
+    without their slash, strings as bytes, arrays as lists)."""
     stack: list[list[Any]] = [[]]
-    for m in _TOKEN.finditer(data):
-        kind = m.lastindex
-        if kind is None:
-            continue
-        value = m.group(kind)
-        if kind == 7:
+    for number, name, string, hexstring, opening, closing, op, other in _TOKEN.findall(data):
+        if op:
             if len(stack) != 1:
                 raise _Unsupported("operator inside an array")
-            if value == b"BI":
+            if op == b"BI":
                 raise _Unsupported("inline image")
-            yield value, stack[0]
+            yield op, stack[0]
             stack = [[]]
-        elif kind == 1:
-            stack[-1].append(float(value))
-        elif kind == 2:
-            stack[-1].append(value.decode("latin-1"))
-        elif kind == 3:
-            stack[-1].append(_ESCAPE.sub(_unescape, value) if b"\\" in value else value)
-        elif kind == 4:
-            digits = b"".join(value.split())
+        elif number:
+            stack[-1].append(float(number))
+        elif name:
+            stack[-1].append(name[1:].decode("latin-1"))
+        elif string:
+            body = string[1:-1]
+            stack[-1].append(_ESCAPE.sub(_unescape, body) if b"\\" in body else body)
+        elif hexstring:
+            digits = b"".join(hexstring[1:-1].split())
             stack[-1].append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
-        elif kind == 5:
+        elif opening:
             stack.append([])
-        elif kind == 6:
+        elif closing:
             if len(stack) == 1:
                 raise _Unsupported("unbalanced brackets")
             done = stack.pop()
             stack[-1].append(done)
-        else:
+        elif other:
             raise _Unsupported("unreadable content")
 
 

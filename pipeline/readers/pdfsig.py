@@ -498,8 +498,9 @@ class _Revisions:
         try:
             if self._final is None:
                 self._final = self._pages(_MP.pdf_specifics(self.doc.this))
-            # MuPDF's own document, not a pymupdf.Document: half the cost to open
-            stream = _MP.fz_open_buffer(_MP.fz_new_buffer_from_copied_data(self.data[:end]))
+            # MuPDF's own document, not a pymupdf.Document: half the cost to open; read in
+            # place from the file's bytes (``self.data`` outlives it), not from a copy
+            stream = _MP.fz_open_memory(_MP.python_buffer_data(self.data), end)
             same = self._pages(_MP.pdf_open_document_with_stream(stream)) == self._final
             same = same and self._stored_before(end)
         except Exception:
