@@ -102,45 +102,38 @@ def _operations(data: bytes):
 
 
 _BF = re.compile(rb"beginbf(char|range)(.*?)endbf\1", re.S)
-_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>|\[|\]")
+_PAIR = re.compile(rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]*)>")
+_RANGE = re.compile(
+    rb"<([0-9A-Fa-f\s]+)>\s*<([0-9A-Fa-f\s]+)>\s*(?:<([0-9A-Fa-f\s]*)>|\[([^\]]*)\])"
+)
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 
 
 def _utf16(hexdigits: bytes) -> str:
     return bytes.fromhex(b"".join(hexdigits.split()).decode()).decode("utf-16-be")
 
 
+def _code(hexdigits: bytes) -> int:
+    return int(b"".join(hexdigits.split()), 16)
+
+
 def parse_to_unicode(data: bytes) -> dict[int, str]:
     """Code → text of a ``ToUnicode`` CMap (``bfchar`` and ``bfrange`` sections)."""
     out: dict[int, str] = {}
     for kind, body in _BF.findall(data):
-        items: list[Any] = []
-        array: list[bytes] | None = None
-        for m in _HEX.finditer(body):
-            tok = m.group(0)
-            if tok == b"[":
-                array = []
-            elif tok == b"]":
-                items.append(array)
-                array = None
-            elif array is not None:
-                array.append(m.group(1))
-            else:
-                items.append(m.group(1))
-        step = 2 if kind == b"char" else 3
-        for k in range(0, len(items) - step + 1, step):
-            lo = int(b"".join(items[k].split()), 16)
-            if kind == b"char":
-                out[lo] = _utf16(items[k + 1])
-                continue
-            hi = int(b"".join(items[k + 1].split()), 16)
-            dst = items[k + 2]
-            if isinstance(dst, list):
-                for i, d in enumerate(dst[: hi - lo + 1]):
+        if kind == b"char":
+            for src, dst in _PAIR.findall(body):
+                out[_code(src)] = _utf16(dst)
+            continue
+        for lo_hex, hi_hex, dst, array in _RANGE.findall(body):
+            lo, hi = _code(lo_hex), _code(hi_hex)
+            if array:
+                for i, d in enumerate(_HEX.findall(array)[: hi - lo + 1]):
                     out[lo + i] = _utf16(d)
-            else:
-                first = _utf16(dst)
-                for i in range(min(hi - lo, 0xFFFF) + 1):
-                    out[lo + i] = first[:-1] + chr(ord(first[-1]) + i) if first else ""
+                continue
+            first = _utf16(dst)
+            for i in range(min(hi - lo, 0xFFFF) + 1):
+                out[lo + i] = first[:-1] + chr(ord(first[-1]) + i) if first else ""
     return out
 
 
