@@ -96,6 +96,17 @@ def test_a_simple_font_is_left_to_mupdf():
     assert line.bbox[0] == pytest.approx(60, abs=0.5)
 
 
+def test_an_actual_text_equal_to_its_glyphs_is_read_here():
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    page, widget, form = _stamp_form(doc)
+    doc.update_stream(form, doc.xref_stream(form)
+                      + b" BT /F1 10 Tf /Span << /ActualText (T) >> BDC [<0037>] TJ EMC ET")
+    page = doc.reload_page(page)
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    drawn = appearance_text(widget.annot, page.transformation_matrix)
+    assert drawn is not None and drawn[-1][0].endswith("T")
+
+
 def test_rotated_text_is_left_to_mupdf():
     """The stamped sample's widget turned a quarter: MuPDF still reads it (its text device
     may group a turned line differently, so only the first line is compared)."""
@@ -122,6 +133,8 @@ def _stamp_form(doc):
     b" [ (unclosed Tj",  # a bracket never closed
     b" (a (nested) string) Tj",  # legal, but not read here
     b" BI /W 1 /H 1 /BPC 1 /CS /G ID \x00 EI",  # an inline image
+    b" BT /F1 10 Tf /Span << /ActualText (XYZ) >> BDC [<0037>] TJ EMC ET",  # not its text
+    b" /OC /oc1 BDC EMC",  # optional content, named in the resources
 ])
 def test_a_stream_not_read_here_is_left_to_mupdf(damage):
     doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")

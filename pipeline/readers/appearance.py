@@ -11,8 +11,9 @@ widget, against a few hundredths here).
 So the widgets of the common form (every widget seen on e-office letters and on the signed
 samples) are read here: form XObjects nested with their matrices, text objects in
 ``Identity-H`` fonts with a ``ToUnicode`` map, axis-aligned. Anything else (a simple or
-Type3 font, a missing map, rotated text, an inline image, a damaged stream) returns None
-and the caller lets MuPDF run the widget, so nothing is lost, only the shortcut.
+Type3 font, a missing map, rotated text, an inline image, optional content, an
+``/ActualText`` that says other than its glyphs, a damaged stream) returns None and the
+caller lets MuPDF run the widget, so nothing is lost, only the shortcut.
 
 The lines come out as MuPDF's text device gives them: one per baseline, words split at space
 characters, boxes over the words' glyphs with the font descriptor's ascent and descent
@@ -233,6 +234,19 @@ def _matrix(obj: Any) -> Matrix:
     return tuple(values)  # type: ignore[return-value]
 
 
+def _actual_text(properties: Any) -> str | None:
+    """The ``/ActualText`` of a marked-content property list, decoded (UTF-16 with its
+    byte order mark, or PDFDocEncoding read as Latin-1)."""
+    if not isinstance(properties, list):
+        return None
+    for key, value in zip(properties[::2], properties[1::2], strict=False):
+        if key == "ActualText" and isinstance(value, bytes):
+            if value.startswith(b"\xfe\xff"):
+                return value[2:].decode("utf-16-be", errors="replace")
+            return value.decode("latin-1")
+    return None
+
+
 # a glyph: text, x0, x1, baseline (page coordinates, y down), size, ascent, descent
 Glyph = tuple[str, float, float, float, float, float, float]
 
@@ -270,6 +284,7 @@ class _Reader:
         size = tc = rise = leading = 0.0
         th = 1.0
         tm = tlm = _IDENTITY
+        marked: list[tuple[str | None, int]] = []  # open marked-content sequences
         for op, args in _operations(data):
             if op == b"q":
                 saved.append((ctm, font, size, tc, th, leading, rise))
@@ -318,6 +333,19 @@ class _Reader:
                 xobject = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.XObject), args[0])
                 if _MP.pdf_name_eq(_MP.pdf_dict_get(xobject, _N.Subtype), _N.Form):
                     self.form(xobject, ctm)
+            elif op in (b"BDC", b"BMC"):
+                if op == b"BDC" and args and isinstance(args[-1], str):
+                    # properties named in the resources: optional content, or text MuPDF
+                    # would look up there
+                    raise _Unsupported("a named property list")
+                actual = _actual_text(args[-1]) if op == b"BDC" and args else None
+                marked.append((actual, len(self.glyphs)))
+            elif op == b"EMC" and marked:
+                actual, first = marked.pop()
+                if actual is not None and "".join(actual.split()) != "".join(
+                        "".join(g[0] for g in self.glyphs[first:]).split()):
+                    # MuPDF would give the marked text, not the glyphs' own
+                    raise _Unsupported("an /ActualText unlike the text it marks")
 
     def show(self, codes: bytes, font: _Font, size: float, tc: float, th: float,
              rise: float, tm: Matrix, ctm: Matrix) -> Matrix:
