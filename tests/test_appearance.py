@@ -164,3 +164,118 @@ def test_to_unicode_maps(cmap, expected):
 ])
 def test_width_arrays(text, expected):
     assert parse_widths(text) == expected
+
+
+# ------------------------- variants of the sample stamp: whichever reads it, MuPDF's lines
+
+G = b"<001400150014>"  # three digits in the stamp's font
+
+
+def _nested(outer: bytes, inner: bytes, extra: str = ""):
+    """The stamp's form drawing ``outer``, which draws a form ``/X1`` holding ``inner``."""
+    def setup(doc):
+        x = doc.get_new_xref()
+        doc.update_object(x, "<< /Type /XObject /Subtype /Form /BBox [0 0 180 45] /Resources "
+                             f"<< /Font << /F1 67 0 R >> >> {extra} >>")
+        doc.update_stream(x, inner)
+        doc.xref_set_key(68, "Resources",
+                         f"<< /Font << /F1 67 0 R >> /XObject << /X1 {x} 0 R >> >>")
+        doc.update_stream(68, outer)
+    return setup
+
+
+def _replace(stream: bytes):
+    def setup(doc):
+        doc.update_stream(68, stream)
+    return setup
+
+
+def _ocg_off(doc):
+    ocg = doc.add_ocg("hidden", on=False)
+    doc.xref_set_key(68, "OC", f"{ocg} 0 R")
+
+
+VARIANTS = {
+    "plain": _replace(b"BT /F1 10 Tf 10 20 Td " + G + b" Tj ET"),
+    "kerning in TJ": _replace(b"BT /F1 10 Tf 10 20 Td [<0014> 40 <0015>] TJ ET"),
+    "a gap in TJ": _replace(b"BT /F1 10 Tf 10 20 Td [<0014> -250 <0015>] TJ ET"),
+    "a move on the line": _replace(b"BT /F1 10 Tf 10 20 Td <0014> Tj 40 0 Td <0015> Tj ET"),
+    "character spacing": _replace(b"BT /F1 10 Tf 3 Tc 10 20 Td " + G + b" Tj ET"),
+    "a small drop": _replace(b"BT /F1 10 Tf 10 20 Td <0014> Tj 0 -3 Td <0015> Tj ET"),
+    "rise": _replace(b"BT /F1 10 Tf 10 20 Td <0014> Tj 4 Ts <0015> Tj ET"),
+    "two lines": _replace(b"BT /F1 10 Tf 12 TL 10 30 Td " + G + b" Tj T* " + G + b" Tj ET"),
+    "scaled form": _nested(b"q 2 0 0 2 5 5 cm /X1 Do Q", b"BT /F1 6 Tf 0 5 Td " + G + b" Tj ET"),
+    "spacing inherited": _nested(b"BT 3 Tc ET /X1 Do", b"BT /F1 10 Tf 10 20 Td " + G
+                                 + b" Tj ET"),
+    "font inherited": _nested(b"BT /F1 10 Tf ET /X1 Do", b"BT 10 20 Td " + G + b" Tj ET"),
+    "optional content off": _ocg_off,
+    "actual text unclosed": _replace(b"BT /F1 10 Tf 10 20 Td /Span << /ActualText (999) >> BDC "
+                                     + G + b" Tj ET"),
+    "outside the page": _replace(b"BT /F1 10 Tf 10 120 Td " + G + b" Tj ET"),
+    "negative size": _replace(b"BT /F1 -10 Tf 40 20 Td " + G + b" Tj ET"),
+}
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_a_variant_of_the_stamp_reads_as_mupdf_reads_it(name):
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    VARIANTS[name](doc)
+    doc = pymupdf.open("pdf", doc.tobytes())
+    page = doc[0]
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    ours = widget_lines(page, widget.annot, 1)
+    theirs = mupdf_widget_lines(page, widget.annot, 1)
+    assert [ln.text for ln in ours] == [ln.text for ln in theirs]
+    for a, b in zip(ours, theirs, strict=True):
+        assert max(abs(x - y) for x, y in zip(a.bbox, b.bbox, strict=True)) <= 0.5, (a, b)
+
+
+def test_a_hidden_widget_is_left_to_mupdf():
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    page = doc[0]
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature1")
+    doc.xref_set_key(pymupdf.mupdf.pdf_to_num(pymupdf.mupdf.pdf_annot_obj(widget.annot)),
+                     "F", "2")
+    doc = pymupdf.open("pdf", doc.tobytes())
+    page = doc[0]
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature1")
+    assert appearance_text(widget.annot, page.transformation_matrix) is None
+    assert [ln.text for ln in widget_lines(page, widget.annot, 1)] == [
+        ln.text for ln in mupdf_widget_lines(page, widget.annot, 1)]
+
+
+def test_a_rotated_page_still_gets_its_stamped_number_and_day():
+    from pipeline.runner import process_bytes
+
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    doc[0].set_rotation(90)
+    rec = process_bytes("rotated.pdf", doc.tobytes())
+    assert (rec.number, str(rec.issue_date)) == ("127", "2025-09-15")
+
+
+def test_a_stream_read_twice_reads_the_same():
+    """Reading a stream's bytes leaves them in place (a document edited in memory holds
+    its new streams in buffers that extracting would empty)."""
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    page, widget, form = _stamp_form(doc)
+    doc.update_stream(form, b"BT /F1 10 Tf 10 20 Td " + G + b" Tj ET")
+    page = doc.reload_page(page)
+    widget = next(w for w in signature_widgets(page) if w.field_name == "Signature3")
+    first = appearance_text(widget.annot, page.transformation_matrix)
+    assert first and first == appearance_text(widget.annot, page.transformation_matrix)
+    assert doc.xref_stream(form).startswith(b"BT /F1 10 Tf")
+
+
+def test_nested_actual_text_is_an_error_on_the_signature_not_a_crash():
+    """MuPDF's text device crashes the process on an /ActualText inside another; such a
+    widget's text is not read at all, and the signature says why."""
+    from pipeline.runner import process_bytes
+
+    doc = pymupdf.open(SAMPLES / "signed" / "tb-vp-stamped.pdf")
+    _page, _widget, form = _stamp_form(doc)
+    doc.update_stream(form, b"BT /F1 10 Tf 10 20 Td /Span << /ActualText (9) >> BDC /Span "
+                            b"<< /ActualText (8) >> BDC " + G + b" Tj EMC EMC ET")
+    rec = process_bytes("nested.pdf", doc.tobytes())
+    sig = next(s for s in rec.signatures if s.field == "Signature3")
+    assert any("ActualText" in e for e in sig.errors)
+    assert rec.number == "127"  # the other widgets are read as before

@@ -272,6 +272,18 @@ def test_der_times(encoded, expected):
     assert der.time(der.read(encoded)) == expected
 
 
+@pytest.mark.parametrize("encoded", [
+    b"\x18\x0e20250109031016",  # no zone: a local time, not an instant
+    b"\x18\x0f202501090310.5Z",  # a fraction of a minute
+    b"\x18\x0b2025010903Z",  # hours only
+])
+def test_der_times_that_are_not_instants_raise(encoded):
+    from pipeline.readers import der
+
+    with pytest.raises(der.DerError):
+        der.time(der.read(encoded))
+
+
 def test_der_identifiers_and_damage():
     from pipeline.readers import der
 

@@ -17,7 +17,10 @@ caller lets MuPDF run the widget, so nothing is lost, only the shortcut.
 
 The lines come out as MuPDF's text device gives them: one per baseline, words split at space
 characters, boxes over the words' glyphs with the font descriptor's ascent and descent
-scaled to one font size, in page coordinates.
+scaled to one font size, in page coordinates. Where MuPDF's grouping would need judging (a
+gap it may read as a space, a baseline a little off), the widget is left to MuPDF too.
+One difference is kept on purpose: a signature field not yet signed is read from its own
+appearance, where MuPDF draws a ``SIGN`` placeholder of its own instead.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ class _Names:
     def __init__(self) -> None:
         for key in ("AP", "N", "Resources", "XObject", "Font", "Subtype", "Form", "Matrix",
                     "Encoding", "ToUnicode", "DescendantFonts", "W", "DW", "FontDescriptor",
-                    "Ascent", "Descent", "Type0", "Identity-H"):
+                    "Ascent", "Descent", "Type0", "Identity-H", "OC", "F", "ExtGState"):
             setattr(self, key.replace("-", "_"), _MP.pdf_new_name(key))
 
 
@@ -190,12 +193,17 @@ def _load_font(obj: Any) -> _Font:
     to_unicode = _MP.pdf_dict_get(obj, _N.ToUnicode)
     if not _MP.pdf_is_stream(to_unicode):
         raise _Unsupported("no ToUnicode map")
-    unicode = parse_to_unicode(_MP.pdf_load_stream(to_unicode).fz_buffer_extract())
+    unicode = parse_to_unicode(_MP.pdf_load_stream(to_unicode).fz_buffer_extract_copy())
     cid = _MP.pdf_array_get(_MP.pdf_dict_get(obj, _N.DescendantFonts), 0)
     if not _MP.pdf_is_dict(cid):
         raise _Unsupported("no descendant font")
     array = _MP.pdf_dict_get(cid, _N.W)
-    widths = parse_widths(_printed(array)) if _MP.pdf_is_array(array) else {}
+    widths = {}
+    if _MP.pdf_is_array(array):
+        printed = _printed(array)
+        if "R" in printed:  # an indirect part, which printing does not resolve
+            raise _Unsupported("a /W array with references")
+        widths = parse_widths(printed)
     dw = _MP.pdf_dict_get(cid, _N.DW)
     descriptor = _MP.pdf_dict_get(cid, _N.FontDescriptor)
     ascent = _MP.pdf_to_real(_MP.pdf_dict_get(descriptor, _N.Ascent))
@@ -247,15 +255,37 @@ def _actual_text(properties: Any) -> str | None:
     return None
 
 
-# a glyph: text, x0, x1, baseline (page coordinates, y down), size, ascent, descent
-Glyph = tuple[str, float, float, float, float, float, float]
+@dataclass(slots=True)
+class _TextState:
+    """The text state a form inherits from where it is drawn (ISO 32000, 8.4 and 9.3)."""
+
+    font: _Font | None = None
+    size: float = 0.0
+    tc: float = 0.0  # character spacing
+    th: float = 1.0  # horizontal scaling
+    leading: float = 0.0
+    rise: float = 0.0
+
+    def copy(self) -> _TextState:
+        return _TextState(self.font, self.size, self.tc, self.th, self.leading, self.rise)
+
+
+# a glyph: text, x0, x1, baseline (page coordinates, y down), size, ascent, descent, where
+# the pen stands after it (x1 without an italic's slant)
+Glyph = tuple[str, float, float, float, float, float, float, float]
+
+# what MuPDF's text device shows otherwise than the glyphs' own characters: ligatures it
+# splits, control characters it replaces
+_NOT_AS_IS = re.compile("[\x00-\x1f\x7f\ufb00-\ufb4f\ufffd]")
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, clip: tuple[float, float, float, float]) -> None:
         self.glyphs: list[Glyph] = []
         self.fonts: dict[int, _Font] = {}
         self.depth = 0
+        self.clip = clip
+        self.actual_open = 0  # /ActualText spans open, across forms
 
     def font(self, resources: Any, name: str) -> _Font:
         obj = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.Font), name)
@@ -269,137 +299,180 @@ class _Reader:
                 self.fonts[key] = font
         return font
 
-    def form(self, form: Any, ctm: Matrix) -> None:
+    def form(self, form: Any, ctm: Matrix, state: _TextState) -> None:
         self.depth += 1
         if self.depth > 12:
             raise _Unsupported("forms nested too deep")
+        if _MP.pdf_dict_get(form, _N.OC).m_internal:
+            raise _Unsupported("optional content")
         ctm = _mul(_matrix(_MP.pdf_dict_get(form, _N.Matrix)), ctm)
         resources = _MP.pdf_dict_get(form, _N.Resources)
-        self.run(_MP.pdf_load_stream(form).fz_buffer_extract(), resources, ctm)
+        # a copy: extracting a buffer's bytes empties it, and MuPDF may hold that buffer
+        self.run(_MP.pdf_load_stream(form).fz_buffer_extract_copy(), resources, ctm, state)
         self.depth -= 1
 
-    def run(self, data: bytes, resources: Any, ctm: Matrix) -> None:
-        saved: list[tuple] = []
-        font: _Font | None = None
-        size = tc = rise = leading = 0.0
-        th = 1.0
+    def run(self, data: bytes, resources: Any, ctm: Matrix, state: _TextState) -> None:
+        saved: list[tuple[Matrix, _TextState]] = []
+        st = state.copy()
         tm = tlm = _IDENTITY
         marked: list[tuple[str | None, int]] = []  # open marked-content sequences
         for op, args in _operations(data):
             if op == b"q":
-                saved.append((ctm, font, size, tc, th, leading, rise))
+                saved.append((ctm, st.copy()))
             elif op == b"Q":
                 if saved:
-                    ctm, font, size, tc, th, leading, rise = saved.pop()
+                    ctm, st = saved.pop()
             elif op == b"cm" and len(args) == 6:
                 ctm = _mul(tuple(args), ctm)  # type: ignore[arg-type]
             elif op == b"BT":
                 tm = tlm = _IDENTITY
             elif op == b"Tf" and len(args) == 2:
-                font, size = self.font(resources, args[0]), float(args[1])
+                st.font, st.size = self.font(resources, args[0]), float(args[1])
             elif op == b"Tm" and len(args) == 6:
                 tm = tlm = tuple(args)  # type: ignore[assignment]
             elif op in (b"Td", b"TD") and len(args) == 2:
                 if op == b"TD":
-                    leading = -args[1]
+                    st.leading = -args[1]
                 tm = tlm = _translate(args[0], args[1], tlm)
             elif op == b"T*":
-                tm = tlm = _translate(0.0, -leading, tlm)
+                tm = tlm = _translate(0.0, -st.leading, tlm)
             elif op == b"TL" and args:
-                leading = args[0]
+                st.leading = args[0]
             elif op == b"Tc" and args:
-                tc = args[0]
+                st.tc = args[0]
             elif op == b"Tz" and args:
-                th = args[0] / 100
+                st.th = args[0] / 100
             elif op == b"Ts" and args:
-                rise = args[0]
+                st.rise = args[0]
             elif op in (b"Tj", b"TJ", b"'", b'"'):
                 # Tw (word spacing) applies to one-byte code 32 only, never to the
                 # two-byte codes of Identity-H, so it is not tracked
                 if op == b'"' and len(args) == 3:
-                    tc = args[1]
+                    st.tc = args[1]
                 if op in (b"'", b'"'):
-                    tm = tlm = _translate(0.0, -leading, tlm)
-                if font is None:
-                    raise _Unsupported("text without a font")
+                    tm = tlm = _translate(0.0, -st.leading, tlm)
+                if st.font is None or st.size <= 0 or st.th <= 0:
+                    raise _Unsupported("text without a font, or mirrored")
                 items = args[-1] if op == b"TJ" and args and isinstance(args[-1], list) \
                     else args[-1:]
                 for item in items:
                     if isinstance(item, float):
-                        tm = _translate(-item / 1000 * size * th, 0.0, tm)
+                        tm = _translate(-item / 1000 * st.size * st.th, 0.0, tm)
                     elif isinstance(item, bytes):
-                        tm = self.show(item, font, size, tc, th, rise, tm, ctm)
+                        tm = self.show(item, st, tm, ctm)
             elif op == b"Do" and args:
                 xobject = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.XObject), args[0])
                 if _MP.pdf_name_eq(_MP.pdf_dict_get(xobject, _N.Subtype), _N.Form):
-                    self.form(xobject, ctm)
+                    self.form(xobject, ctm, st)
+            elif op == b"gs" and args:
+                ext = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.ExtGState), args[0])
+                if _MP.pdf_dict_get(ext, _N.Font).m_internal:
+                    raise _Unsupported("a font set through the graphics state")
             elif op in (b"BDC", b"BMC"):
                 if op == b"BDC" and args and isinstance(args[-1], str):
                     # properties named in the resources: optional content, or text MuPDF
                     # would look up there
                     raise _Unsupported("a named property list")
                 actual = _actual_text(args[-1]) if op == b"BDC" and args else None
+                if actual is not None:
+                    if self.actual_open:
+                        # MuPDF's text device fails on nested /ActualText (it crashes the
+                        # process): the widget is not given to it either
+                        raise UnsafeAppearance("an /ActualText inside another")
+                    self.actual_open += 1
                 marked.append((actual, len(self.glyphs)))
             elif op == b"EMC" and marked:
                 actual, first = marked.pop()
-                if actual is not None and "".join(actual.split()) != "".join(
-                        "".join(g[0] for g in self.glyphs[first:]).split()):
-                    # MuPDF would give the marked text, not the glyphs' own
-                    raise _Unsupported("an /ActualText unlike the text it marks")
+                if actual is not None:
+                    self.actual_open -= 1
+                    if actual != "".join(g[0] for g in self.glyphs[first:]):
+                        # MuPDF would give the marked text, not the glyphs' own
+                        raise _Unsupported("an /ActualText unlike the text it marks")
+        if marked:
+            raise _Unsupported("marked content left open")
 
-    def show(self, codes: bytes, font: _Font, size: float, tc: float, th: float,
-             rise: float, tm: Matrix, ctm: Matrix) -> Matrix:
+    def show(self, codes: bytes, st: _TextState, tm: Matrix, ctm: Matrix) -> Matrix:
         a, b, c, d, e, f = _mul(tm, ctm)
-        if abs(b) > 1e-6 or a <= 0 or d == 0:
+        if abs(b) > 1e-6 or a <= 0 or d >= 0:
             raise _Unsupported("rotated or mirrored text")
+        font, size, th, tc = st.font, st.size, st.th, st.tc
+        assert font is not None
         slant = c * font.ascent * size  # italic set by shearing: the top leans right
-        x, y = e + rise * c, f + rise * d
-        height = abs(size * d)
+        x, y = e + st.rise * c, f + st.rise * d
+        height = -size * d
         moved = 0.0  # in text space
         widths, unicode, dw = font.widths, font.unicode, font.default_width
         glyphs = self.glyphs
+        left, top, right, bottom = self.clip
         for k in range(0, len(codes) - 1, 2):
             code = (codes[k] << 8) | codes[k + 1]
             width = widths.get(code, dw) / 1000
             text = unicode.get(code)
-            if text is None:
-                raise _Unsupported("a code without a Unicode value")
+            if not text or _NOT_AS_IS.search(text):
+                raise _Unsupported("a code without a plain Unicode value")
             x0 = x + moved * a
-            glyphs.append((text, x0 + min(0.0, slant), x0 + width * size * th * a
-                           + max(0.0, slant), y, height, font.ascent, font.descent))
+            pen = x0 + width * size * th * a
+            if not (left - 1 <= x0 and pen <= right + 1 and top - 1 <= y <= bottom + 1):
+                raise _Unsupported("text outside the page")  # MuPDF clips it
+            glyphs.append((text, x0 + min(0.0, slant), pen + max(0.0, slant), y, height,
+                           font.ascent, font.descent, pen))
             moved += (width * size + tc) * th
         return _translate(moved, 0.0, tm)
 
 
-def appearance_text(annot: Any, to_page: Any) -> list[tuple[str, tuple[float, float, float,
-                                                                      float]]] | None:
+class UnsafeAppearance(Exception):
+    """An appearance that neither this module nor MuPDF can read safely."""
+
+
+_HIDDEN = 2 | 32  # annotation flags Hidden and NoView
+
+
+def appearance_text(annot: Any, to_page: Any, clip: Any = None) -> list[
+        tuple[str, tuple[float, float, float, float]]] | None:
     """Lines ``(text, box)`` a widget draws, boxes in page coordinates (``to_page``: the
-    page's PDF-to-page matrix); None when the appearance is not of the form read here."""
+    page's PDF-to-page matrix, rotation included; ``clip``: the page's rectangle); None
+    when the appearance is not of the form read here. Raises :class:`UnsafeAppearance`
+    for one that MuPDF must not be given either."""
     try:
-        ap = _MP.pdf_dict_get(_MP.pdf_dict_get(_MP.pdf_annot_obj(annot), _N.AP), _N.N)
+        obj = _MP.pdf_annot_obj(annot)
+        if _MP.pdf_dict_get_int(obj, _N.F) & _HIDDEN or _MP.pdf_dict_get(obj, _N.OC).m_internal:
+            return None  # drawn or not as MuPDF decides
+        ap = _MP.pdf_dict_get(_MP.pdf_dict_get(obj, _N.AP), _N.N)
         if not _MP.pdf_is_stream(ap):
             return None
         page = (to_page.a, to_page.b, to_page.c, to_page.d, to_page.e, to_page.f)
-        if abs(page[1]) > 1e-6 or abs(page[2]) > 1e-6:
+        if abs(page[1]) > 1e-6 or abs(page[2]) > 1e-6 or page[0] <= 0 or page[3] >= 0:
             return None  # a rotated page
         t = _MP.pdf_annot_transform(annot)
-        reader = _Reader()
-        reader.form(ap, _mul((t.a, t.b, t.c, t.d, t.e, t.f), page))
+        reader = _Reader((clip.x0, clip.y0, clip.x1, clip.y1) if clip is not None
+                         else (-1e9, -1e9, 1e9, 1e9))
+        reader.form(ap, _mul((t.a, t.b, t.c, t.d, t.e, t.f), page), _TextState())
+        return _lines(reader.glyphs)
+    except UnsafeAppearance:
+        raise
     except Exception:  # noqa: BLE001 - unsupported or damaged: MuPDF reads the widget
         return None
-    return _lines(reader.glyphs)
 
 
 def _lines(glyphs: list[Glyph]) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Glyphs grouped as MuPDF's text device groups them: a new line where the baseline
-    moves or the pen goes back; words are runs between spaces."""
+    """Glyphs grouped into lines as MuPDF's text device groups them, for the simple case
+    only: glyphs on one baseline that follow each other (kerning aside) make a line, and a
+    line starts a good way below the last. A gap MuPDF would read as a space or a new
+    column, or a baseline a little off, is not decided here (MuPDF reads the widget)."""
     lines: list[list[Glyph]] = []
     for g in glyphs:
         if lines:
             last = lines[-1][-1]
-            if abs(g[3] - last[3]) < 0.1 * max(g[4], 1) and g[1] > last[1] - 0.1:
+            size = max(g[4], last[4], 1e-3)
+            drop = abs(g[3] - last[3])
+            if drop <= 0.01 * size:
+                gap = g[1] - last[7] if g[1] >= last[1] else g[1] - last[1] - 1e9
+                if gap > 0.1 * size or gap < -0.5 * size:
+                    raise _Unsupported("a gap MuPDF may read as a space or a break")
                 lines[-1].append(g)
                 continue
+            if drop < 0.8 * size:
+                raise _Unsupported("a baseline a little off the line's")
         lines.append([g])
     out = []
     for line in lines:

@@ -129,23 +129,28 @@ def integer(element: Element) -> int:
 
 def time(element: Element) -> dt.datetime:
     """A UTCTime or GeneralizedTime as an aware datetime: ``250109031016Z``,
-    ``20250109031016.123Z``, ``20250109101016+0700``."""
+    ``20250109031016.123Z``, ``20250109101016+0700``. A time without its zone (a local
+    time, which CMS does not allow) raises."""
     text = element.body.decode("ascii")
     if element.tag == UTC_TIME:
         year = int(text[:2])
         text = str(1900 + year if year >= 50 else 2000 + year) + text[2:]
     elif element.tag != GENERALIZED_TIME:
         raise DerError(f"expected a time, found tag {element.tag:#x}")
-    zone = dt.timezone.utc
     if text.endswith("Z"):
+        zone = dt.timezone.utc
         text = text[:-1]
     elif len(text) > 5 and text[-5] in "+-":
         sign = -1 if text[-5] == "-" else 1
         zone = dt.timezone(sign * dt.timedelta(hours=int(text[-4:-2]), minutes=int(text[-2:])))
         text = text[:-5]
+    else:  # a local time of an unknown zone: not an instant
+        raise DerError(f"a time without its zone: {element.body!r}")
     fraction = 0
     if "." in text or "," in text:
         text, frac = text.replace(",", ".").split(".", 1)
+        if len(text) != 14 or not frac.isdigit():  # only fractions of a second
+            raise DerError(f"not a time: {element.body!r}")
         fraction = int((frac + "000000")[:6])
     if len(text) not in (12, 14) or not text.isdigit():
         raise DerError(f"not a time: {element.body!r}")

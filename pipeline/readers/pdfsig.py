@@ -105,9 +105,11 @@ def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
                  to_page: pymupdf.Matrix | None = None) -> list[Line]:
     """Lines drawn by one widget's appearance stream, in page coordinates: read from the
     stream itself when it is of the common form (:mod:`pipeline.readers.appearance`),
-    otherwise by MuPDF running the widget. ``to_page``: the page's transformation matrix,
-    when the caller has it."""
-    drawn = appearance_text(annot, to_page or page.transformation_matrix)
+    otherwise by MuPDF running the widget. ``to_page``: the page's transformation matrix
+    with its rotation, when the caller has it."""
+    if to_page is None:
+        to_page = page.transformation_matrix * page.rotation_matrix
+    drawn = appearance_text(annot, to_page, page.rect)
     if drawn is not None:
         out = []
         for text, box in drawn:
@@ -198,7 +200,7 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
             widgets = signature_widgets(page)
         except Exception:  # a damaged /Annots array loses this page's widgets, not the file
             continue
-        to_page = page.transformation_matrix if widgets else None
+        to_page = page.transformation_matrix * page.rotation_matrix if widgets else None
         for widget in widgets:
             try:
                 sig, todo = _read_field(data, page, index, widget, to_page)
