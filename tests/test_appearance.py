@@ -190,6 +190,14 @@ def _replace(stream: bytes):
     return setup
 
 
+def _ligature(doc):
+    """The stamp's font maps its digit ``1`` to the ligature ``ﬁ``, which MuPDF splits."""
+    doc.update_stream(68, b"BT /F1 10 Tf 10 20 Td " + G + b" Tj ET")
+    cmap = doc.xref_stream(73).replace(b"[<0030> <0031> <0032>]", b"[<0030> <FB01> <0032>]")
+    assert cmap != doc.xref_stream(73)
+    doc.update_stream(73, cmap)
+
+
 def _ocg_off(doc):
     ocg = doc.add_ocg("hidden", on=False)
     doc.xref_set_key(68, "OC", f"{ocg} 0 R")
@@ -212,6 +220,7 @@ VARIANTS = {
     "actual text unclosed": _replace(b"BT /F1 10 Tf 10 20 Td /Span << /ActualText (999) >> BDC "
                                      + G + b" Tj ET"),
     "outside the page": _replace(b"BT /F1 10 Tf 10 120 Td " + G + b" Tj ET"),
+    "a ligature": _ligature,
     "negative size": _replace(b"BT /F1 -10 Tf 40 20 Td " + G + b" Tj ET"),
 }
 

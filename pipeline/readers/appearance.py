@@ -185,6 +185,11 @@ class _Font:
     descent: float  # share below it (together at least 1, as MuPDF's text device makes it)
 
 
+# what MuPDF's text device shows otherwise than the glyphs' own characters: ligatures it
+# splits, control characters it replaces
+_NOT_AS_IS = re.compile("[\x00-\x1f\x7f\ufb00-\ufb4f\ufffd]")
+
+
 def _load_font(obj: Any) -> _Font:
     if not _MP.pdf_name_eq(_MP.pdf_dict_get(obj, _N.Subtype), _N.Type0):
         raise _Unsupported("not a Type0 font")
@@ -193,7 +198,9 @@ def _load_font(obj: Any) -> _Font:
     to_unicode = _MP.pdf_dict_get(obj, _N.ToUnicode)
     if not _MP.pdf_is_stream(to_unicode):
         raise _Unsupported("no ToUnicode map")
-    unicode = parse_to_unicode(_MP.pdf_load_stream(to_unicode).fz_buffer_extract_copy())
+    unicode = {code: text for code, text in parse_to_unicode(
+        _MP.pdf_load_stream(to_unicode).fz_buffer_extract_copy()).items()
+        if text and not _NOT_AS_IS.search(text)}  # the others are left to MuPDF
     cid = _MP.pdf_array_get(_MP.pdf_dict_get(obj, _N.DescendantFonts), 0)
     if not _MP.pdf_is_dict(cid):
         raise _Unsupported("no descendant font")
@@ -273,11 +280,6 @@ class _TextState:
 # a glyph: text, x0, x1, baseline (page coordinates, y down), size, ascent, descent, where
 # the pen stands after it (x1 without an italic's slant)
 Glyph = tuple[str, float, float, float, float, float, float, float]
-
-# what MuPDF's text device shows otherwise than the glyphs' own characters: ligatures it
-# splits, control characters it replaces
-_NOT_AS_IS = re.compile("[\x00-\x1f\x7f\ufb00-\ufb4f\ufffd]")
-
 
 class _Reader:
     def __init__(self, clip: tuple[float, float, float, float]) -> None:
@@ -408,7 +410,7 @@ class _Reader:
             code = (codes[k] << 8) | codes[k + 1]
             width = widths.get(code, dw) / 1000
             text = unicode.get(code)
-            if not text or _NOT_AS_IS.search(text):
+            if text is None:
                 raise _Unsupported("a code without a plain Unicode value")
             x0 = x + moved * a
             pen = x0 + width * size * th * a
