@@ -110,16 +110,22 @@ def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
     if to_page is None:
         to_page = page.transformation_matrix * page.rotation_matrix
     drawn = appearance_text(annot, to_page, page.rect)
-    if drawn is not None:
-        out = []
-        for text, box in drawn:
-            text = normalize_line(text)
-            if text:
-                out.append(Line(text=text, page=page_no,
-                                bbox=tuple(round(v, 1) for v in box),  # type: ignore[arg-type]
-                                source=Source.SIGNATURE_WIDGET.value))
-        return out
-    return mupdf_widget_lines(page, annot, page_no)
+    if drawn is None:
+        return mupdf_widget_lines(page, annot, page_no)
+    return _widget_lines(drawn, page_no)
+
+
+def _widget_lines(drawn: list[tuple[str, tuple[float, float, float, float]]],
+                  page_no: int) -> list[Line]:
+    """``(text, box)`` pairs as the widget's lines: text normalised, boxes to 0.1 pt."""
+    out = []
+    for text, box in drawn:
+        text = normalize_line(text)
+        if text:
+            out.append(Line(text=text, page=page_no,
+                            bbox=tuple(round(v, 1) for v in box),  # type: ignore[arg-type]
+                            source=Source.SIGNATURE_WIDGET.value))
+    return out
 
 
 def mupdf_widget_lines(page: pymupdf.Page, annot: Any, page_no: int) -> list[Line]:
@@ -136,21 +142,11 @@ def mupdf_widget_lines(page: pymupdf.Page, annot: Any, page_no: int) -> list[Lin
     grouped: dict[tuple[int, int], list[tuple]] = {}
     for word in page.get_text("words", textpage=tp):  # (x0, y0, x1, y1, text, block, line, n)
         grouped.setdefault((word[5], word[6]), []).append(word)
-    out = []
-    for words in grouped.values():
-        text = normalize_line(" ".join(w[4] for w in words))
-        if text:
-            out.append(
-                Line(
-                    text=text, page=page_no,
-                    bbox=(
-                        round(min(w[0] for w in words), 1), round(min(w[1] for w in words), 1),
-                        round(max(w[2] for w in words), 1), round(max(w[3] for w in words), 1),
-                    ),
-                    source=Source.SIGNATURE_WIDGET.value,
-                )
-            )
-    return out
+    return _widget_lines([(
+        " ".join(w[4] for w in words),
+        (min(w[0] for w in words), min(w[1] for w in words),
+         max(w[2] for w in words), max(w[3] for w in words)),
+    ) for words in grouped.values()], page_no)
 
 
 class _Widget:
