@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.layout import looks_like_name
 from pipeline.normalize import LOWER, UPPER, fold
 from schemas.record import Contact

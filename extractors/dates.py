@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from extractors.base import DATE_NUMERIC, Context, make_date, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from schemas.record import Source
 
 

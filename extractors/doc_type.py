@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.layout import is_vv, type_of_title
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.document import Line
 from pipeline.normalize import fold
 

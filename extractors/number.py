@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 
 
 class NumberExtractor:

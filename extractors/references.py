@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from extractors.base import DATE_ANY, Context, date_from_match, provenance
 from extractors.doc_type import type_from_code
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.normalize import fold
 from schemas.record import Reference
 

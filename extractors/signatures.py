@@ -2,7 +2,7 @@
 
 Two kinds are read:
 
-- PDF signatures (``source = signature_dict``), from :mod:`pipeline.readers.pdfsig`. The
+- PDF signatures (``source = signature_dict``), from :mod:`pipeline.signatures.embedded`. The
   certificate gives the signer (``TRUNG TÂM CÔNG BÁO VÀ TIN HỌC``) and the organisation;
   ``signed_at`` is the dictionary's ``/M``, the time the stamp shows
   (``09.01.2025 10:21:11 +07:00``). The widget's text becomes ``stamp_text``; its
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.document import Line, SignatureField
 from pipeline.layout import looks_like_name
 from pipeline.normalize import fold

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from extractors.base import Context
 from extractors.base import provenance as _provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.document import Line
 from pipeline.layout import is_authority, is_upper, looks_like_name, strip_name_prefix
 from pipeline.normalize import fold

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from extractors.base import Context, provenance
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.document import Line, SignatureField
 from schemas.record import BBox
 

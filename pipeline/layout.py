@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.ruleset import rules
+from pipeline.rules import rules
 from pipeline.document import Document, Line
 from pipeline.normalize import LOWER, UPPER, fold
 from schemas.record import Source

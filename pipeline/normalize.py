@@ -127,7 +127,7 @@ def normalize_tone_marks(text: str) -> str:
 @lru_cache(maxsize=1)
 def _legacy_tables() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
     raw = yaml.safe_load(
-        resources.files("pipeline").joinpath("data/legacy_encodings.yaml").read_text("utf-8")
+        resources.files("pipeline.rules").joinpath("legacy_encodings.yaml").read_text("utf-8")
     )
     tables: dict[str, tuple[re.Pattern[str], dict[str, str]]] = {}
     for name in ("tcvn3", "vni"):

@@ -420,7 +420,7 @@ def words_to_lines(words: list[list], scale: float, page_no: int) -> list[Line]:
     subject). Specks and stamp fragments (``£ =.``, low confidence and fewer
     than four letters) are dropped, and a line that is a known header or signature phrase
     except for its marks (``PHO CHU TỊCH``) takes the phrase's spelling
-    (see ``pipeline/data/ocr_phrases.yaml``).
+    (see ``pipeline/rules/ocr_phrases.yaml``).
     """
     lines = []
     for pieces in _line_pieces(words):
@@ -492,7 +492,7 @@ def _rule(word: list) -> bool:
 
 
 def _phrases_path() -> Path:
-    return Path(__file__).parent / "data" / "ocr_phrases.yaml"
+    return Path(__file__).parent / "rules" / "ocr_phrases.yaml"
 
 
 @lru_cache(maxsize=1)

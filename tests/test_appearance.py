@@ -9,8 +9,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from pipeline.readers.appearance import appearance_text, parse_to_unicode, parse_widths
-from pipeline.readers.pdfsig import mupdf_widget_lines, signature_widgets, widget_lines
+from pipeline.signatures.appearance import appearance_text, parse_to_unicode, parse_widths
+from pipeline.signatures.embedded import mupdf_widget_lines, signature_widgets, widget_lines
 from tests.conftest import SAMPLES, SHARED
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 
-from pipeline.readers.cmsverify import asn1_signer, check_signer, read_signer
-from pipeline.readers.pdfsig import _hex_blob
+from pipeline.signatures.cms import asn1_signer, check_signer, read_signer
+from pipeline.signatures.embedded import _hex_blob
 from tests.conftest import ROOT, SAMPLES
 
 TEXT_PDFS = ROOT.parent / "shared" / "corpus" / "text-pdf"
@@ -193,7 +193,7 @@ def test_a_signature_without_signed_attributes_is_over_the_content():
 def test_times_and_tokens_read_as_asn1crypto_reads_them():
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
-    from pipeline.readers.cmsverify import signature_timestamp, signing_time
+    from pipeline.signatures.cms import signature_timestamp, signing_time
 
     stamped = 0
     for name, signer, _ in all_signatures():
@@ -220,7 +220,7 @@ def test_times_and_tokens_read_as_asn1crypto_reads_them():
 def test_algorithms_not_checked_here_go_to_pyhanko(one, monkeypatch):
     """With no algorithm of its own, every check is pyHanko's, with the same verdicts, and
     a changed value is still caught."""
-    from pipeline.readers import cmsverify
+    from pipeline.signatures import cms as cmsverify
 
     sigs = all_signatures()
     ours = [check_signer(s, "data", d) for _, s, d in sigs]
@@ -239,7 +239,7 @@ def test_algorithms_not_checked_here_go_to_pyhanko(one, monkeypatch):
 def _indefinite(blob: bytes) -> bytes:
     """The same ContentInfo with its outer SEQUENCE and [0] wrapper in BER's indefinite
     length form, as some signing tools write them."""
-    from pipeline.readers import der
+    from pipeline.signatures import der
 
     outer = der.read(blob)
     oid, wrapper = outer.children()
@@ -268,7 +268,7 @@ def test_indefinite_lengths_are_read(one):
      dt.datetime(2025, 1, 9, 10, 10, 16, tzinfo=dt.timezone(dt.timedelta(hours=7)))),
 ])
 def test_der_times(encoded, expected):
-    from pipeline.readers import der
+    from pipeline.signatures import der
 
     assert der.time(der.read(encoded)) == expected
 
@@ -279,14 +279,14 @@ def test_der_times(encoded, expected):
     b"\x18\x0b2025010903Z",  # hours only
 ])
 def test_der_times_that_are_not_instants_raise(encoded):
-    from pipeline.readers import der
+    from pipeline.signatures import der
 
     with pytest.raises(der.DerError):
         der.time(der.read(encoded))
 
 
 def test_der_identifiers_and_damage():
-    from pipeline.readers import der
+    from pipeline.signatures import der
 
     assert der.oid(der.read(bytes.fromhex("06092a864886f70d010702"))) == "1.2.840.113549.1.7.2"
     assert der.oid(der.read(bytes.fromhex("06032b6570"))) == "1.3.101.112"

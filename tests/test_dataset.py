@@ -9,8 +9,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from extractors import ruleset
-from extractors.ruleset import RULE_FILES, rules
+from pipeline.rules import loader as ruleset
+from pipeline.rules import RULE_FILES, rules
 from pipeline import ingest, read_dataset
 from schemas.arrow import DOCUMENTS, SIGNATURE_TYPE
 from schemas.record import Record, Signature
@@ -32,7 +32,8 @@ def test_arrow_schema_and_record_agree():
 
 def test_every_rule_file_loads_and_compiles():
     r = rules()
-    assert set(RULE_FILES) == {p.stem for p in (ROOT / "extractors" / "rules").glob("*.yaml")}
+    assert set(RULE_FILES) | {"legacy_encodings", "ocr_phrases"} == {
+        p.stem for p in (ROOT / "pipeline" / "rules").glob("*.yaml")}
     assert all(hasattr(p, "match") for p in r.anchors.values())
     assert r.type_by_code["TTr"].name == "Tờ trình" and r.type_by_code["QyĐ"].name == "Quy định"
 

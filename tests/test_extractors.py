@@ -241,7 +241,7 @@ def test_closed_lists_leave_text_layer_values_alone():
     ("surnames", "Lả", False, None),  # La or Lã: not one entry
 ])
 def test_closest_entry_of_a_closed_list(kind, value, near, expected):
-    from extractors.ruleset import rules
+    from pipeline.rules import rules
 
     assert rules().closest(kind, value, near=near) == expected
 

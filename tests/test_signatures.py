@@ -16,7 +16,7 @@ import pytest
 from extractors.signatures import describe_conflict, parse_stamp
 from pipeline.api import ingest, read_dataset
 from pipeline.cli import main
-from pipeline.readers.pdfsig import parse_pdf_date
+from pipeline.signatures.embedded import parse_pdf_date
 from pipeline.runner import process_bytes, process_file
 from tests.conftest import ROOT, SAMPLES
 

@@ -4,7 +4,7 @@ Only the page's own content stream is read. MuPDF's usual text extraction also r
 page's annotations, and in e-office PDFs the signature widgets carry the stamped number
 (``542``), the stamped day (``06``) and the publication centre's stamp (``TRUNG TÂM CÔNG BÁO
 VÀ TIN HỌC … 06.11.2024 09:27:05 +07:00``): pasted into the page text they would land in the
-body. Widgets are read on their own, with their boxes, by :mod:`pipeline.readers.pdfsig`.
+body. Widgets are read on their own, with their boxes, by :mod:`pipeline.signatures.embedded`.
 
 Each text line keeps its box and whether it is bold; a line whose spans sit far apart on
 one baseline (two columns set with tabs) is split into one line per column.
@@ -24,7 +24,7 @@ from pipeline.errors import CorruptFileError, EncryptedFileError
 from pipeline.normalize import normalize_line
 from pipeline.ocr import PageJob, ocr_into, usable_text
 from pipeline.options import DEFAULT, Options
-from pipeline.readers.pdfsig import read_signature_fields
+from pipeline.signatures.embedded import read_signature_fields
 
 _MP = pymupdf.mupdf
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP

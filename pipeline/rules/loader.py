@@ -1,4 +1,4 @@
-"""Loads and validates the rule files in ``extractors/rules/`` (data only, no code).
+"""Loads and validates the rule files beside it in ``pipeline/rules/`` (data only, no code).
 
 Each file is read once per process. A missing key, a regex that does not compile or a
 malformed table entry stops the load with the file and key named, so a bad edit to a rule
@@ -25,10 +25,10 @@ class RuleError(ValueError):
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("extractors").joinpath(f"rules/{name}.yaml").read_text("utf-8")
+    text = resources.files("pipeline.rules").joinpath(f"{name}.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
-        raise RuleError(f"rules/{name}.yaml: expected a mapping at the top level")
+        raise RuleError(f"{name}.yaml: expected a mapping at the top level")
     return data
 
 

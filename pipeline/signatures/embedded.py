@@ -8,13 +8,13 @@ signature field:
 
 - the text of the widget's appearance stream alone, with boxes, so the number and day it
   stamps can be placed on the page (read from the stream's fonts' maps and widths, see
-  :mod:`pipeline.readers.appearance`; MuPDF runs any other widget into a text device);
+  :mod:`pipeline.signatures.appearance`; MuPDF runs any other widget into a text device);
 - the signature dictionary (``/SubFilter``, ``/M``, ``/Name``, ``/Reason``, ``/ByteRange``)
   through MuPDF, which already holds the parsed file;
 - the CMS blob, cut from the file at the gap of ``/ByteRange``: signer certificate,
   ``signingTime``, the RFC 3161 token's time, and integrity
   (the byte-range digest against the signed digest, and the signature over it, checked in
-  :mod:`pipeline.readers.cmsverify`);
+  :mod:`pipeline.signatures.cms`);
 - coverage: whether anything was appended after the signature, and if so whether the later
   revisions changed the pages' content or only added signatures, fields and annotations.
 
@@ -37,8 +37,8 @@ import pymupdf
 
 from pipeline.document import Line, SignatureField
 from pipeline.normalize import normalize_line
-from pipeline.readers.appearance import appearance_text
-from pipeline.readers.cmsverify import (
+from pipeline.signatures.appearance import appearance_text
+from pipeline.signatures.cms import (
     Signer,
     check_signer,
     read_signer,
@@ -104,7 +104,7 @@ def _text(obj: Any, key: Any) -> str | None:
 def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
                  to_page: pymupdf.Matrix | None = None) -> list[Line]:
     """Lines drawn by one widget's appearance stream, in page coordinates: read from the
-    stream itself when it is of the common form (:mod:`pipeline.readers.appearance`),
+    stream itself when it is of the common form (:mod:`pipeline.signatures.appearance`),
     otherwise by MuPDF running the widget. ``to_page``: the page's transformation matrix
     with its rotation, when the caller has it."""
     if to_page is None:

@@ -2,7 +2,7 @@
 
 Every e-office letter carries several signatures (five on ``TB 11/TB-UBND`` of Quảng Ninh:
 the chairman, the office, the publication centre and two numbering stamps), so this runs
-several times per document. The blob is walked with :mod:`pipeline.readers.der`, decoding
+several times per document. The blob is walked with :mod:`pipeline.signatures.der`, decoding
 only what the record and the checks need; the signature value is checked by
 ``cryptography``. pyHanko's ``validate_sig_integrity`` is used for algorithms other than
 RSA (PKCS#1 v1.5 and PSS), ECDSA and Ed25519.
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pipeline.readers import der
-from pipeline.readers.der import OCTET_STRING, SEQUENCE, SET, DerError, Element
+from pipeline.signatures import der
+from pipeline.signatures.der import OCTET_STRING, SEQUENCE, SET, DerError, Element
 
 # object identifiers (RFC 5652, 5035, 3161, 8017, 5758, 8410)
 SIGNED_DATA = "1.2.840.113549.1.7.2"
