@@ -32,7 +32,7 @@ def test_arrow_schema_and_record_agree():
 
 def test_every_rule_file_loads_and_compiles():
     r = rules()
-    assert set(RULE_FILES) | {"legacy_encodings", "ocr_phrases"} == {
+    assert set(RULE_FILES) | {"legacy_encodings"} == {
         p.stem for p in (ROOT / "pipeline" / "rules").glob("*.yaml")}
     assert all(hasattr(p, "match") for p in r.anchors.values())
     assert r.type_by_code["TTr"].name == "Tờ trình" and r.type_by_code["QyĐ"].name == "Quy định"

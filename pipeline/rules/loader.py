@@ -17,7 +17,10 @@ import yaml
 
 from pipeline.normalize import fold, within_one_edit
 
-RULE_FILES = ("anchors", "doc_types", "authority", "marks", "contacts", "signatures", "names")
+RULE_FILES = (
+    "anchors", "doc_types", "authority", "marks", "contacts", "signatures", "names",
+    "ocr_phrases",
+)
 
 
 class RuleError(ValueError):
@@ -82,6 +85,7 @@ class Rules:
     places: tuple[str, ...]
     surnames: tuple[str, ...]
     deputies: dict[str, str]
+    ocr_phrases: tuple[str, ...]
 
     def deputy(self, head: str) -> str:
         """The title of who signs "KT. <head>": ``THỨ TRƯỞNG`` for ``BỘ TRƯỞNG``, else
@@ -205,4 +209,7 @@ def rules() -> Rules:
         places=tuple(_str_list("names", "places", names.get("places"))),
         surnames=tuple(_str_list("names", "surnames", names.get("surnames"))),
         deputies=deputies,
+        ocr_phrases=tuple(
+            _str_list("ocr_phrases", "phrases", _load("ocr_phrases").get("phrases"))
+        ),
     )
