@@ -24,35 +24,28 @@ import re
 from dataclasses import dataclass
 
 from extractors.base import Context, provenance
-from pipeline.rules import rules
 from pipeline.document import Line, SignatureField
 from pipeline.layout import looks_like_name
 from pipeline.normalize import fold
+from pipeline.rules import rules
+from pipeline.signatures.times import VN_TZ, parse_offset
 from schemas.record import Provenance, Signature, Source
 
 ISO = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ](?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 )
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
 def to_datetime(m: re.Match[str]) -> dt.datetime | None:
-    """A matched date and time; no zone means Vietnam time (+07:00)."""
+    """A date and time matched by ``ISO`` or the rules' ``stamp_time``
+    (``09.01.2025 10:21:11 +07:00``); no zone means Vietnam time (+07:00), as every
+    e-office stamp seen here writes its local time."""
     g = m.groupdict()
-    tz = VN_TZ
-    if g.get("tz"):
-        raw = g["tz"]
-        if raw == "Z":
-            tz = dt.timezone.utc
-        else:
-            sign = -1 if raw[0] == "-" else 1
-            digits = raw[1:].replace(":", "")
-            tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
         return dt.datetime(
             int(g["y"]), int(g["mo"]), int(g["d"]), int(g["h"]), int(g["mi"]),
-            int(g.get("s") or 0), tzinfo=tz,
+            int(g.get("s") or 0), tzinfo=parse_offset(g.get("tz"), VN_TZ),
         )
     except ValueError:
         return None
@@ -215,7 +208,7 @@ def text_layer_signatures(lines: list[Line]) -> tuple[list[Signature], list[Line
 
 class SignaturesExtractor:
     name = "signatures"
-    fields = ("signatures",)
+    fields: tuple[str, ...] = ("signatures",)
     needs_text = False  # a scan without a text layer still has its PDF signatures
 
     def extract(self, ctx: Context) -> None:

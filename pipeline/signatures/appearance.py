@@ -26,27 +26,52 @@ appearance, where MuPDF draws a ``SIGN`` placeholder of its own instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 import pymupdf
 
-_MP = pymupdf.mupdf
+from pipeline.signatures._mupdf import MP, PdfAnnot, PdfObj
 
 
 class _Unsupported(Exception):
     """Something this reader does not handle: MuPDF reads the widget instead."""
 
 
-class _Names:
-    def __init__(self) -> None:
-        for key in ("AP", "N", "Resources", "XObject", "Font", "Subtype", "Form", "Matrix",
-                    "Encoding", "ToUnicode", "DescendantFonts", "W", "DW", "FontDescriptor",
-                    "Ascent", "Descent", "Type0", "Identity-H", "OC", "F", "ExtGState"):
-            setattr(self, key.replace("-", "_"), _MP.pdf_new_name(key))
+class _N:
+    """PDF name objects for the keys read here, made once."""
+
+    AP = MP.pdf_new_name("AP")
+    N = MP.pdf_new_name("N")
+    Resources = MP.pdf_new_name("Resources")
+    XObject = MP.pdf_new_name("XObject")
+    Font = MP.pdf_new_name("Font")
+    Subtype = MP.pdf_new_name("Subtype")
+    Form = MP.pdf_new_name("Form")
+    Matrix = MP.pdf_new_name("Matrix")
+    Encoding = MP.pdf_new_name("Encoding")
+    ToUnicode = MP.pdf_new_name("ToUnicode")
+    DescendantFonts = MP.pdf_new_name("DescendantFonts")
+    W = MP.pdf_new_name("W")
+    DW = MP.pdf_new_name("DW")
+    FontDescriptor = MP.pdf_new_name("FontDescriptor")
+    Ascent = MP.pdf_new_name("Ascent")
+    Descent = MP.pdf_new_name("Descent")
+    Type0 = MP.pdf_new_name("Type0")
+    Identity_H = MP.pdf_new_name("Identity-H")
+    OC = MP.pdf_new_name("OC")
+    F = MP.pdf_new_name("F")
+    ExtGState = MP.pdf_new_name("ExtGState")
 
 
-_N = _Names()
+# an operand of a content stream: a number, a name (without its slash), a string's bytes,
+# or an array of operands
+Operand: TypeAlias = "float | str | bytes | list[Operand]"
+
+Box = tuple[float, float, float, float]
+Drawn = tuple[str, Box]
+"""A line a widget draws: its text, and its box in page coordinates (x0, y0, x1, y1)."""
 
 _TOKEN = re.compile(  # every token is one group, whitespace and comments none
     rb"(?:\s|%[^\r\n]*)+"
@@ -63,7 +88,7 @@ _ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\r\n]+|.)", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
-def _unescape(m: re.Match) -> bytes:
+def _unescape(m: re.Match[bytes]) -> bytes:
     esc = m.group(1)
     if esc[:1].isdigit():
         return bytes([int(esc, 8) & 0xFF])
@@ -72,10 +97,10 @@ def _unescape(m: re.Match) -> bytes:
     return _ESCAPES.get(esc, esc)
 
 
-def _operations(data: bytes):
+def _operations(data: bytes) -> Iterator[tuple[bytes, list[Operand]]]:
     """(operator, operands) of a content stream, operands as Python values (names as str
     without their slash, strings as bytes, arrays as lists)."""
-    stack: list[list[Any]] = [[]]
+    stack: list[list[Operand]] = [[]]
     for number, name, string, hexstring, opening, closing, op, other in _TOKEN.findall(data):
         if op:
             if len(stack) != 1:
@@ -141,10 +166,10 @@ def parse_to_unicode(data: bytes) -> dict[int, str]:
     return out
 
 
-def _printed(obj: Any) -> str:
+def _printed(obj: PdfObj) -> str:
     """A PDF object as PDF syntax (one MuPDF call, where reading an array item by item
     takes one per item)."""
-    return _MP.pdf_sprint_obj(None, 0, obj, 1, 1)[0]
+    return MP.pdf_sprint_obj(None, 0, obj, 1, 1)[0]
 
 
 _W_TOKEN = re.compile(r"\[|\]|[+-]?(?:\d+\.?\d*|\.\d+)")
@@ -190,35 +215,35 @@ class _Font:
 _NOT_AS_IS = re.compile("[\x00-\x1f\x7f\ufb00-\ufb4f\ufffd]")
 
 
-def _load_font(obj: Any) -> _Font:
-    if not _MP.pdf_name_eq(_MP.pdf_dict_get(obj, _N.Subtype), _N.Type0):
+def _load_font(obj: PdfObj) -> _Font:
+    if not MP.pdf_name_eq(MP.pdf_dict_get(obj, _N.Subtype), _N.Type0):
         raise _Unsupported("not a Type0 font")
-    if not _MP.pdf_name_eq(_MP.pdf_dict_get(obj, _N.Encoding), _N.Identity_H):
+    if not MP.pdf_name_eq(MP.pdf_dict_get(obj, _N.Encoding), _N.Identity_H):
         raise _Unsupported("not Identity-H")
-    to_unicode = _MP.pdf_dict_get(obj, _N.ToUnicode)
-    if not _MP.pdf_is_stream(to_unicode):
+    to_unicode = MP.pdf_dict_get(obj, _N.ToUnicode)
+    if not MP.pdf_is_stream(to_unicode):
         raise _Unsupported("no ToUnicode map")
     unicode = {code: text for code, text in parse_to_unicode(
-        _MP.pdf_load_stream(to_unicode).fz_buffer_extract_copy()).items()
+        MP.pdf_load_stream(to_unicode).fz_buffer_extract_copy()).items()
         if text and not _NOT_AS_IS.search(text)}  # the others are left to MuPDF
-    cid = _MP.pdf_array_get(_MP.pdf_dict_get(obj, _N.DescendantFonts), 0)
-    if not _MP.pdf_is_dict(cid):
+    cid = MP.pdf_array_get(MP.pdf_dict_get(obj, _N.DescendantFonts), 0)
+    if not MP.pdf_is_dict(cid):
         raise _Unsupported("no descendant font")
-    array = _MP.pdf_dict_get(cid, _N.W)
-    widths = {}
-    if _MP.pdf_is_array(array):
+    array = MP.pdf_dict_get(cid, _N.W)
+    widths: dict[int, float] = {}
+    if MP.pdf_is_array(array):
         printed = _printed(array)
         if "R" in printed:  # an indirect part, which printing does not resolve
             raise _Unsupported("a /W array with references")
         widths = parse_widths(printed)
-    dw = _MP.pdf_dict_get(cid, _N.DW)
-    descriptor = _MP.pdf_dict_get(cid, _N.FontDescriptor)
-    ascent = _MP.pdf_to_real(_MP.pdf_dict_get(descriptor, _N.Ascent))
-    descent = _MP.pdf_to_real(_MP.pdf_dict_get(descriptor, _N.Descent))
+    dw = MP.pdf_dict_get(cid, _N.DW)
+    descriptor = MP.pdf_dict_get(cid, _N.FontDescriptor)
+    ascent = MP.pdf_to_real(MP.pdf_dict_get(descriptor, _N.Ascent))
+    descent = MP.pdf_to_real(MP.pdf_dict_get(descriptor, _N.Descent))
     if ascent <= 0 or descent >= 0:
         raise _Unsupported("no usable ascent and descent")
     span = min(ascent - descent, 1000.0)  # MuPDF stretches a shorter span to one size
-    return _Font(unicode, widths, _MP.pdf_to_real(dw) if _MP.pdf_is_number(dw) else 1000.0,
+    return _Font(unicode, widths, MP.pdf_to_real(dw) if MP.pdf_is_number(dw) else 1000.0,
                  ascent / span, -descent / span)
 
 
@@ -240,16 +265,37 @@ def _translate(tx: float, ty: float, m: Matrix) -> Matrix:
     return (a, b, c, d, tx * a + ty * c + e, tx * b + ty * d + f)
 
 
-def _matrix(obj: Any) -> Matrix:
-    if not _MP.pdf_is_array(obj):
+def _matrix(obj: PdfObj) -> Matrix:
+    if not MP.pdf_is_array(obj):
         return _IDENTITY
     values = [float(v) for v in _W_TOKEN.findall(_printed(obj)) if v not in "[]"]
     if len(values) != 6:
         raise _Unsupported("a matrix of other than six numbers")
-    return tuple(values)  # type: ignore[return-value]
+    a, b, c, d, e, f = values
+    return (a, b, c, d, e, f)
 
 
-def _actual_text(properties: Any) -> str | None:
+def _number(operand: Operand) -> float:
+    """An operand that must be a number (``_operations`` reads every number as a float)."""
+    if isinstance(operand, float):
+        return operand
+    raise _Unsupported("a number expected")
+
+
+def _name(operand: Operand) -> str:
+    """An operand that must be a name (without its slash)."""
+    if isinstance(operand, str):
+        return operand
+    raise _Unsupported("a name expected")
+
+
+def _six(operands: list[Operand]) -> Matrix:
+    """The six numbers of ``cm`` or ``Tm`` as a matrix."""
+    a, b, c, d, e, f = map(_number, operands)
+    return (a, b, c, d, e, f)
+
+
+def _actual_text(properties: Operand) -> str | None:
     """The ``/ActualText`` of a marked-content property list, decoded (UTF-16 with its
     byte order mark, or PDFDocEncoding read as Latin-1)."""
     if not isinstance(properties, list):
@@ -281,19 +327,22 @@ class _TextState:
 # the pen stands after it (x1 without an italic's slant)
 Glyph = tuple[str, float, float, float, float, float, float, float]
 
+
 class _Reader:
-    def __init__(self, clip: tuple[float, float, float, float]) -> None:
+    """Reads one widget's appearance: forms within forms, their text, glyph by glyph."""
+
+    def __init__(self, clip: Box) -> None:
         self.glyphs: list[Glyph] = []
         self.fonts: dict[int, _Font] = {}
         self.depth = 0
         self.clip = clip
         self.actual_open = 0  # /ActualText spans open, across forms
 
-    def font(self, resources: Any, name: str) -> _Font:
-        obj = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.Font), name)
-        if not _MP.pdf_is_dict(obj):
+    def font(self, resources: PdfObj, name: str) -> _Font:
+        obj = MP.pdf_dict_gets(MP.pdf_dict_get(resources, _N.Font), name)
+        if not MP.pdf_is_dict(obj):
             raise _Unsupported("font not found")
-        key = _MP.pdf_to_num(obj)
+        key = MP.pdf_to_num(obj)
         font = self.fonts.get(key) if key else None
         if font is None:
             font = _load_font(obj)
@@ -301,19 +350,19 @@ class _Reader:
                 self.fonts[key] = font
         return font
 
-    def form(self, form: Any, ctm: Matrix, state: _TextState) -> None:
+    def form(self, form: PdfObj, ctm: Matrix, state: _TextState) -> None:
         self.depth += 1
         if self.depth > 12:
             raise _Unsupported("forms nested too deep")
-        if _MP.pdf_dict_get(form, _N.OC).m_internal:
+        if MP.pdf_dict_get(form, _N.OC).m_internal:
             raise _Unsupported("optional content")
-        ctm = _mul(_matrix(_MP.pdf_dict_get(form, _N.Matrix)), ctm)
-        resources = _MP.pdf_dict_get(form, _N.Resources)
+        ctm = _mul(_matrix(MP.pdf_dict_get(form, _N.Matrix)), ctm)
+        resources = MP.pdf_dict_get(form, _N.Resources)
         # a copy: extracting a buffer's bytes empties it, and MuPDF may hold that buffer
-        self.run(_MP.pdf_load_stream(form).fz_buffer_extract_copy(), resources, ctm, state)
+        self.run(MP.pdf_load_stream(form).fz_buffer_extract_copy(), resources, ctm, state)
         self.depth -= 1
 
-    def run(self, data: bytes, resources: Any, ctm: Matrix, state: _TextState) -> None:
+    def run(self, data: bytes, resources: PdfObj, ctm: Matrix, state: _TextState) -> None:
         saved: list[tuple[Matrix, _TextState]] = []
         st = state.copy()
         tm = tlm = _IDENTITY
@@ -325,50 +374,53 @@ class _Reader:
                 if saved:
                     ctm, st = saved.pop()
             elif op == b"cm" and len(args) == 6:
-                ctm = _mul(tuple(args), ctm)  # type: ignore[arg-type]
+                ctm = _mul(_six(args), ctm)
             elif op == b"BT":
                 tm = tlm = _IDENTITY
             elif op == b"Tf" and len(args) == 2:
-                st.font, st.size = self.font(resources, args[0]), float(args[1])
+                st.font, st.size = self.font(resources, _name(args[0])), _number(args[1])
             elif op == b"Tm" and len(args) == 6:
-                tm = tlm = tuple(args)  # type: ignore[assignment]
+                tm = tlm = _six(args)
             elif op in (b"Td", b"TD") and len(args) == 2:
+                tx, ty = _number(args[0]), _number(args[1])
                 if op == b"TD":
-                    st.leading = -args[1]
-                tm = tlm = _translate(args[0], args[1], tlm)
+                    st.leading = -ty
+                tm = tlm = _translate(tx, ty, tlm)
             elif op == b"T*":
                 tm = tlm = _translate(0.0, -st.leading, tlm)
             elif op == b"TL" and args:
-                st.leading = args[0]
+                st.leading = _number(args[0])
             elif op == b"Tc" and args:
-                st.tc = args[0]
+                st.tc = _number(args[0])
             elif op == b"Tz" and args:
-                st.th = args[0] / 100
+                st.th = _number(args[0]) / 100
             elif op == b"Ts" and args:
-                st.rise = args[0]
+                st.rise = _number(args[0])
             elif op in (b"Tj", b"TJ", b"'", b'"'):
                 # Tw (word spacing) applies to one-byte code 32 only, never to the
                 # two-byte codes of Identity-H, so it is not tracked
                 if op == b'"' and len(args) == 3:
-                    st.tc = args[1]
+                    st.tc = _number(args[1])
                 if op in (b"'", b'"'):
                     tm = tlm = _translate(0.0, -st.leading, tlm)
                 if st.font is None or st.size <= 0 or st.th <= 0:
                     raise _Unsupported("text without a font, or mirrored")
-                items = args[-1] if op == b"TJ" and args and isinstance(args[-1], list) \
-                    else args[-1:]
+                last = args[-1:]
+                items = last[0] if op == b"TJ" and last and isinstance(last[0], list) else last
                 for item in items:
                     if isinstance(item, float):
                         tm = _translate(-item / 1000 * st.size * st.th, 0.0, tm)
                     elif isinstance(item, bytes):
                         tm = self.show(item, st, tm, ctm)
             elif op == b"Do" and args:
-                xobject = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.XObject), args[0])
-                if _MP.pdf_name_eq(_MP.pdf_dict_get(xobject, _N.Subtype), _N.Form):
+                xobject = MP.pdf_dict_gets(MP.pdf_dict_get(resources, _N.XObject),
+                                           _name(args[0]))
+                if MP.pdf_name_eq(MP.pdf_dict_get(xobject, _N.Subtype), _N.Form):
                     self.form(xobject, ctm, st)
             elif op == b"gs" and args:
-                ext = _MP.pdf_dict_gets(_MP.pdf_dict_get(resources, _N.ExtGState), args[0])
-                if _MP.pdf_dict_get(ext, _N.Font).m_internal:
+                ext = MP.pdf_dict_gets(MP.pdf_dict_get(resources, _N.ExtGState),
+                                       _name(args[0]))
+                if MP.pdf_dict_get(ext, _N.Font).m_internal:
                     raise _Unsupported("a font set through the graphics state")
             elif op in (b"BDC", b"BMC"):
                 if op == b"BDC" and args and isinstance(args[-1], str):
@@ -429,23 +481,23 @@ class UnsafeAppearance(Exception):
 _HIDDEN = 2 | 32  # annotation flags Hidden and NoView
 
 
-def appearance_text(annot: Any, to_page: Any, clip: Any = None) -> list[
-        tuple[str, tuple[float, float, float, float]]] | None:
+def appearance_text(annot: PdfAnnot, to_page: pymupdf.Matrix,
+                    clip: pymupdf.Rect | None = None) -> list[Drawn] | None:
     """Lines ``(text, box)`` a widget draws, boxes in page coordinates (``to_page``: the
     page's PDF-to-page matrix, rotation included; ``clip``: the page's rectangle); None
     when the appearance is not of the form read here. Raises :class:`UnsafeAppearance`
     for one that MuPDF must not be given either."""
     try:
-        obj = _MP.pdf_annot_obj(annot)
-        if _MP.pdf_dict_get_int(obj, _N.F) & _HIDDEN or _MP.pdf_dict_get(obj, _N.OC).m_internal:
+        obj = MP.pdf_annot_obj(annot)
+        if MP.pdf_dict_get_int(obj, _N.F) & _HIDDEN or MP.pdf_dict_get(obj, _N.OC).m_internal:
             return None  # drawn or not as MuPDF decides
-        ap = _MP.pdf_dict_get(_MP.pdf_dict_get(obj, _N.AP), _N.N)
-        if not _MP.pdf_is_stream(ap):
+        ap = MP.pdf_dict_get(MP.pdf_dict_get(obj, _N.AP), _N.N)
+        if not MP.pdf_is_stream(ap):
             return None
         page = (to_page.a, to_page.b, to_page.c, to_page.d, to_page.e, to_page.f)
         if abs(page[1]) > 1e-6 or abs(page[2]) > 1e-6 or page[0] <= 0 or page[3] >= 0:
             return None  # a rotated page
-        t = _MP.pdf_annot_transform(annot)
+        t = MP.pdf_annot_transform(annot)
         reader = _Reader((clip.x0, clip.y0, clip.x1, clip.y1) if clip is not None
                          else (-1e9, -1e9, 1e9, 1e9))
         reader.form(ap, _mul((t.a, t.b, t.c, t.d, t.e, t.f), page), _TextState())
@@ -456,7 +508,7 @@ def appearance_text(annot: Any, to_page: Any, clip: Any = None) -> list[
         return None
 
 
-def _lines(glyphs: list[Glyph]) -> list[tuple[str, tuple[float, float, float, float]]]:
+def _lines(glyphs: list[Glyph]) -> list[Drawn]:
     """Glyphs grouped into lines as MuPDF's text device groups them, for the simple case
     only: glyphs on one baseline that follow each other (kerning aside) make a line, and a
     line starts a good way below the last. A gap MuPDF would read as a space or a new
@@ -476,7 +528,7 @@ def _lines(glyphs: list[Glyph]) -> list[tuple[str, tuple[float, float, float, fl
             if drop < 0.8 * size:
                 raise _Unsupported("a baseline a little off the line's")
         lines.append([g])
-    out = []
+    out: list[Drawn] = []
     for line in lines:
         words = " ".join("".join(g[0] for g in line).split())
         inked = [g for g in line if g[0].strip()]

@@ -281,7 +281,7 @@ def _check(signer: Signer, content_type: str, digest: bytes) -> Check:
 
     values = signer.attrs
     message_digest = values.get(MESSAGE_DIGEST)
-    digest_ok = bool(message_digest) and der.octets(message_digest[0]) == digest
+    digest_ok = der.octets(message_digest[0]) == digest if message_digest else False
     changed = None if digest_ok else "the signed bytes were changed: their digest no longer matches"
     declared = values.get(CONTENT_TYPE)
     if declared is None or der.oid(declared[0]) != CONTENT_TYPES.get(content_type):

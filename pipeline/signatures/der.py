@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
+from pipeline.signatures.times import parse_offset
+
 SEQUENCE, SET, INTEGER, OCTET_STRING, OID, NULL = 0x30, 0x31, 0x02, 0x04, 0x06, 0x05
 UTC_TIME, GENERALIZED_TIME = 0x17, 0x18
 
@@ -138,14 +140,15 @@ def time(element: Element) -> dt.datetime:
     elif element.tag != GENERALIZED_TIME:
         raise DerError(f"expected a time, found tag {element.tag:#x}")
     if text.endswith("Z"):
-        zone = dt.timezone.utc
-        text = text[:-1]
-    elif len(text) > 5 and text[-5] in "+-":
-        sign = -1 if text[-5] == "-" else 1
-        zone = dt.timezone(sign * dt.timedelta(hours=int(text[-4:-2]), minutes=int(text[-2:])))
-        text = text[:-5]
+        text, written = text[:-1], "Z"
+    elif len(text) > 5 and text[-5] in "+-":  # the differential form: +hhmm or -hhmm
+        text, written = text[:-5], text[-5:]
     else:  # a local time of an unknown zone: not an instant
         raise DerError(f"a time without its zone: {element.body!r}")
+    try:
+        zone = parse_offset(written)
+    except ValueError:
+        raise DerError(f"not a time: {element.body!r}") from None
     fraction = 0
     if "." in text or "," in text:
         text, frac = text.replace(",", ".").split(".", 1)

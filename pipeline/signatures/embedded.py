@@ -16,7 +16,8 @@ signature field:
   (the byte-range digest against the signed digest, and the signature over it, checked in
   :mod:`pipeline.signatures.cms`);
 - coverage: whether anything was appended after the signature, and if so whether the later
-  revisions changed the pages' content or only added signatures, fields and annotations.
+  revisions changed the pages' content or only added signatures, fields and annotations
+  (:mod:`pipeline.signatures.revisions`).
 
 pyHanko's own PDF reader is not used for the file: it tokenises each ``/Contents`` hex string
 in Python, about 10 ms per signature on these files, more than the rest of the pipeline.
@@ -26,18 +27,16 @@ Every step is guarded: a damaged signature keeps what was read and says why in `
 from __future__ import annotations
 
 import binascii
-import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import pymupdf
 
 from pipeline.document import Line, SignatureField
 from pipeline.normalize import normalize_line
-from pipeline.signatures.appearance import appearance_text
+from pipeline.signatures._mupdf import MP, PdfAnnot, PdfObj
+from pipeline.signatures.appearance import Drawn, appearance_text
 from pipeline.signatures.cms import (
     Signer,
     check_signer,
@@ -46,62 +45,36 @@ from pipeline.signatures.cms import (
     signing_time,
     tst_info,
 )
-from schemas.record import Coverage, Modification, Source
+from pipeline.signatures.revisions import Revisions
+from pipeline.signatures.times import parse_pdf_date
+from schemas.record import BBox, Source
 
-_MP = pymupdf.mupdf
 pymupdf.TOOLS.mupdf_display_errors(False)  # damaged files are reported in the record instead
-_PDF_DATE = re.compile(
-    r"D:(?P<y>\d{4})(?P<mo>\d{2})?(?P<d>\d{2})?(?P<h>\d{2})?(?P<mi>\d{2})?(?P<s>\d{2})?"
-    r"(?P<tz>[Zz]|[+-]\d{2}'?\d{2}'?)?"
-)
 
 
-def parse_pdf_date(value: str | None) -> dt.datetime | None:
-    """``D:20250109100916+07'00'`` → 2025-01-09 10:09:16+07:00 (no zone: taken as UTC)."""
-    if not value:
-        return None
-    m = _PDF_DATE.match(value.strip())
-    if not m:
-        return None
-    g = m.groupdict()
-    tz = dt.timezone.utc
-    raw = g["tz"]
-    if raw and raw not in "Zz":
-        digits = raw[1:].replace("'", "")
-        sign = -1 if raw[0] == "-" else 1
-        tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
-    try:
-        return dt.datetime(
-            int(g["y"]), int(g["mo"] or 1), int(g["d"] or 1), int(g["h"] or 0),
-            int(g["mi"] or 0), int(g["s"] or 0), tzinfo=tz,
-        )
-    except ValueError:
-        return None
-
-
-class _Names:
+class _N:
     """PDF name objects for the dictionary keys read here, made once."""
 
-    def __init__(self) -> None:
-        for key in ("V", "Type", "SubFilter", "Name", "Reason", "M", "ByteRange", "Contents",
-                    "Resources", "XObject"):
-            setattr(self, key, _MP.pdf_new_name(key))
+    V = MP.pdf_new_name("V")
+    Type = MP.pdf_new_name("Type")
+    SubFilter = MP.pdf_new_name("SubFilter")
+    Name = MP.pdf_new_name("Name")
+    Reason = MP.pdf_new_name("Reason")
+    M = MP.pdf_new_name("M")
+    ByteRange = MP.pdf_new_name("ByteRange")
 
 
-_N = _Names()
-
-
-def _text(obj: Any, key: Any) -> str | None:
+def _text(obj: PdfObj, key: PdfObj) -> str | None:
     """A string or name entry of a dictionary, as text (PDF text strings decoded)."""
-    value = _MP.pdf_dict_get(obj, key)
-    if _MP.pdf_is_name(value):
-        return "/" + _MP.pdf_to_name(value)
-    if _MP.pdf_is_string(value):
-        return _MP.pdf_to_text_string(value) or None
+    value = MP.pdf_dict_get(obj, key)
+    if MP.pdf_is_name(value):
+        return "/" + MP.pdf_to_name(value)
+    if MP.pdf_is_string(value):
+        return MP.pdf_to_text_string(value) or None
     return None
 
 
-def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
+def widget_lines(page: pymupdf.Page, annot: PdfAnnot, page_no: int,
                  to_page: pymupdf.Matrix | None = None) -> list[Line]:
     """Lines drawn by one widget's appearance stream, in page coordinates: read from the
     stream itself when it is of the common form (:mod:`pipeline.signatures.appearance`),
@@ -115,32 +88,33 @@ def widget_lines(page: pymupdf.Page, annot: Any, page_no: int,
     return _widget_lines(drawn, page_no)
 
 
-def _widget_lines(drawn: list[tuple[str, tuple[float, float, float, float]]],
-                  page_no: int) -> list[Line]:
+def _widget_lines(drawn: list[Drawn], page_no: int) -> list[Line]:
     """``(text, box)`` pairs as the widget's lines: text normalised, boxes to 0.1 pt."""
     out = []
-    for text, box in drawn:
+    for text, (x0, y0, x1, y1) in drawn:
         text = normalize_line(text)
         if text:
-            out.append(Line(text=text, page=page_no,
-                            bbox=tuple(round(v, 1) for v in box),  # type: ignore[arg-type]
+            box: BBox = (round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1))
+            out.append(Line(text=text, page=page_no, bbox=box,
                             source=Source.SIGNATURE_WIDGET.value))
     return out
 
 
-def mupdf_widget_lines(page: pymupdf.Page, annot: Any, page_no: int) -> list[Line]:
+def mupdf_widget_lines(page: pymupdf.Page, annot: PdfAnnot, page_no: int) -> list[Line]:
     """Lines drawn by one widget, MuPDF running its appearance into a text device."""
     rect = page.rect
-    stext = _MP.FzStextPage(_MP.FzRect(rect.x0, rect.y0, rect.x1, rect.y1))
-    dev = _MP.fz_new_stext_device(stext, _MP.FzStextOptions())
+    stext = MP.FzStextPage(MP.FzRect(rect.x0, rect.y0, rect.x1, rect.y1))
+    dev = MP.fz_new_stext_device(stext, MP.FzStextOptions())
     try:
-        _MP.pdf_run_annot(annot, dev, _MP.FzMatrix(), _MP.FzCookie())
+        MP.pdf_run_annot(annot, dev, MP.FzMatrix(), MP.FzCookie())
     finally:
-        _MP.fz_close_device(dev)
+        MP.fz_close_device(dev)
     tp = pymupdf.TextPage(stext)
     tp.parent = page
-    grouped: dict[tuple[int, int], list[tuple]] = {}
-    for word in page.get_text("words", textpage=tp):  # (x0, y0, x1, y1, text, block, line, n)
+    # words as (x0, y0, x1, y1, text, block, line, word), grouped by block and line
+    grouped: dict[tuple[int, int], list[tuple[float, float, float, float, str, int, int, int]]]
+    grouped = {}
+    for word in page.get_text("words", textpage=tp):
         grouped.setdefault((word[5], word[6]), []).append(word)
     return _widget_lines([(
         " ".join(w[4] for w in words),
@@ -155,29 +129,30 @@ class _Widget:
 
     __slots__ = ("annot", "field_name", "rect")
 
-    def __init__(self, annot: Any):
-        obj = _MP.pdf_annot_obj(annot)
-        self.annot = annot
-        self.field_name = _MP.pdf_load_field_name2(obj)
-        r = _MP.pdf_bound_widget(annot)
+    def __init__(self, annot: PdfAnnot) -> None:
+        obj = MP.pdf_annot_obj(annot)
+        self.annot: PdfAnnot = annot
+        self.field_name: str = MP.pdf_load_field_name2(obj)
+        r = MP.pdf_bound_widget(annot)
         self.rect = pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)
 
 
 def signature_widgets(page: pymupdf.Page) -> list[_Widget]:
-    pdf_page = _MP.pdf_page_from_fz_page(page.this)
+    """The signature widgets of a page, in the page's order."""
+    pdf_page = MP.pdf_page_from_fz_page(page.this)
     out = []
-    widget = _MP.pdf_first_widget(pdf_page)
+    widget = MP.pdf_first_widget(pdf_page)
     while widget.m_internal:
-        if _MP.pdf_widget_type(widget) == _MP.PDF_WIDGET_TYPE_SIGNATURE:
+        if MP.pdf_widget_type(widget) == MP.PDF_WIDGET_TYPE_SIGNATURE:
             out.append(_Widget(widget))
-        widget = _MP.pdf_next_widget(widget)
+        widget = MP.pdf_next_widget(widget)
     return out
 
 
-def _signature_value(widget: _Widget) -> Any | None:
+def _signature_value(widget: _Widget) -> PdfObj | None:
     """The signature dictionary (``/V``), looked up on the field or its parents."""
-    value = _MP.pdf_dict_get_inheritable(_MP.pdf_annot_obj(widget.annot), _N.V)
-    return value if _MP.pdf_is_dict(value) else None
+    value = MP.pdf_dict_get_inheritable(MP.pdf_annot_obj(widget.annot), _N.V)
+    return value if MP.pdf_is_dict(value) else None
 
 
 def read_signature_fields(doc: pymupdf.Document, data: bytes,
@@ -209,7 +184,7 @@ def read_signature_fields(doc: pymupdf.Document, data: bytes,
             if todo is not None:
                 pending.append(todo)
 
-    revisions = _Revisions(doc, data)
+    revisions = Revisions(doc, data)
     hasher = _RangeHasher(data)
     for todo in sorted(pending, key=lambda t: t.len1):
         if todo.md is None:
@@ -250,7 +225,7 @@ def _read_field(data: bytes, page: pymupdf.Page, index: int, widget: _Widget,
     return sig, _read_blob(value, data, sig)
 
 
-def _read_dictionary(value: Any, sig: SignatureField) -> None:
+def _read_dictionary(value: PdfObj, sig: SignatureField) -> None:
     sig.kind = _text(value, _N.Type) or "/Sig"
     sig.subfilter = (_text(value, _N.SubFilter) or "").lstrip("/") or None
     sig.name = _text(value, _N.Name)
@@ -261,14 +236,14 @@ def _read_dictionary(value: Any, sig: SignatureField) -> None:
         sig.errors.append(f"/M is not a PDF date: {raw_m!r}")
 
 
-def _byte_range(value: Any) -> list[int] | None:
-    array = _MP.pdf_dict_get(value, _N.ByteRange)
-    if not _MP.pdf_is_array(array):
+def _byte_range(value: PdfObj) -> list[int] | None:
+    array = MP.pdf_dict_get(value, _N.ByteRange)
+    if not MP.pdf_is_array(array):
         return None
-    items = [_MP.pdf_array_get(array, i) for i in range(_MP.pdf_array_len(array))]
-    if not all(_MP.pdf_is_int(item) for item in items):
+    items = [MP.pdf_array_get(array, i) for i in range(MP.pdf_array_len(array))]
+    if not all(MP.pdf_is_int(item) for item in items):
         return None
-    return [_MP.pdf_to_int(item) for item in items]
+    return [MP.pdf_to_int(item) for item in items]
 
 
 @dataclass(slots=True)
@@ -296,7 +271,7 @@ def _hex_blob(gap: bytes) -> bytes:
         return bytes.fromhex(hexdigits.decode("ascii"))
 
 
-def _read_blob(value: Any, data: bytes, sig: SignatureField) -> _Pending | None:
+def _read_blob(value: PdfObj, data: bytes, sig: SignatureField) -> _Pending | None:
     br = _byte_range(value)
     if br is None or len(br) != 4 or br[0] != 0 or br[1] < 0 or br[2] < br[1] or br[3] < 0:
         sig.errors.append(f"/ByteRange is missing or malformed: {br}")
@@ -368,20 +343,18 @@ def _cert_names(der: bytes) -> tuple[str | None, str | None, str | None, str | N
 
 def _verify(todo: _Pending, data: bytes) -> None:
     sig = todo.sig
-    if todo.digest is None:
+    signer, md = todo.signer, todo.md
+    if todo.digest is None or signer is None or md is None:  # the blob could not be read
         return
     try:
-        signer = todo.signer
         if signer.content_type == "tst_info" and signer.content is not None:
             # a document timestamp: the token is the signature
             stamp = tst_info(signer.content)
             sig.timestamp_time = stamp.time
-            ranged = todo.digest if stamp.algorithm == todo.md else _RangeHasher(data).digest(
+            ranged = todo.digest if stamp.algorithm == md else _RangeHasher(data).digest(
                 stamp.algorithm, todo.len1, todo.start2, todo.end
             )
-            check = check_signer(
-                signer, "tst_info", hashlib.new(todo.md, signer.content).digest(),
-            )
+            check = check_signer(signer, "tst_info", hashlib.new(md, signer.content).digest())
             sig.intact = check.digest_ok and check.signature_ok and ranged == stamp.imprint
             if check.problem:
                 sig.errors.append(check.problem)
@@ -389,7 +362,7 @@ def _verify(todo: _Pending, data: bytes) -> None:
                 sig.errors.append("the signed bytes were changed: the timestamp's imprint "
                                   "no longer matches")
             return
-        check = check_signer(todo.signer, "data", todo.digest)
+        check = check_signer(signer, "data", todo.digest)
         sig.intact = check.digest_ok and check.signature_ok
         if check.problem:
             sig.errors.append(check.problem)
@@ -402,9 +375,9 @@ class _RangeHasher:
     """Digests of ``data[:len1] + data[start2:end]`` for signatures taken in ``len1`` order:
     the shared prefix is hashed once per algorithm and copied at each signature."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes) -> None:
         self.view = memoryview(data)
-        self.running: dict[str, tuple[Any, int]] = {}
+        self.running: dict[str, tuple[hashlib._Hash, int]] = {}
 
     def digest(self, md: str, len1: int, start2: int, end: int) -> bytes:
         h, pos = self.running.get(md) or (hashlib.new(md), 0)
@@ -420,87 +393,3 @@ class _RangeHasher:
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:160]
-
-
-class _Revisions:
-    """Coverage of a signature, and what the revisions appended after it changed.
-
-    A signature covers its revision when its byte range is contiguous around ``/Contents`` and
-    ends at that revision's ``%%EOF``. For the changes after it, the signed revision is opened
-    and each page's ``/Contents`` and ``/Resources/XObject`` entries are compared with the
-    final file's; then every content stream and XObject they name must still be the object
-    stored before the end of the signed revision (its cross-reference entry points there).
-    Equal pages mean later revisions only added signatures, form fields or annotations, as
-    every multi-signature e-office letter does; anything else means the letter was changed.
-    Fonts and images nested inside XObjects are not followed.
-    """
-
-    def __init__(self, doc: pymupdf.Document, data: bytes):
-        self.doc = doc
-        self.data = data
-        self._final: list[tuple[str, str]] | None = None
-        self._seen: dict[int, str] = {}
-
-    def judge(self, end: int, *, contiguous: bool) -> tuple[str, str]:
-        if not contiguous:
-            return Coverage.UNCLEAR.value, Modification.UNKNOWN.value
-        if not self.data[end:].strip():
-            return Coverage.WHOLE_FILE.value, Modification.NONE.value
-        if self.data.rfind(b"%%EOF", max(0, end - 64), end) < 0:
-            return Coverage.UNCLEAR.value, Modification.UNKNOWN.value
-        if end not in self._seen:
-            self._seen[end] = self._compare(end)
-        return Coverage.REVISION.value, self._seen[end]
-
-    @staticmethod
-    def _pages(pdf: Any) -> list[tuple[tuple[int, ...], tuple[tuple[str, int], ...]]]:
-        """Per page of a MuPDF ``pdf_document``, what it draws with: the object numbers of
-        its ``/Contents`` (an array resolved to its streams) and its ``/Resources/XObject``
-        entries by name."""
-        out = []
-        for i in range(_MP.pdf_count_pages(pdf)):
-            page = _MP.pdf_lookup_page_obj(pdf, i)
-            contents = _MP.pdf_dict_get(page, _N.Contents)
-            nums = [_MP.pdf_to_num(contents)] if _MP.pdf_is_indirect(contents) else []
-            if _MP.pdf_is_array(contents):
-                nums += [_MP.pdf_to_num(_MP.pdf_array_get(contents, k))
-                         for k in range(_MP.pdf_array_len(contents))]
-            xobjects = _MP.pdf_dict_get(
-                _MP.pdf_dict_get_inheritable(page, _N.Resources), _N.XObject
-            )
-            named = []
-            if _MP.pdf_is_dict(xobjects):
-                if _MP.pdf_is_indirect(xobjects):
-                    named.append(("", _MP.pdf_to_num(xobjects)))
-                for k in range(_MP.pdf_dict_len(xobjects)):
-                    named.append((_MP.pdf_to_name(_MP.pdf_dict_get_key(xobjects, k)),
-                                  _MP.pdf_to_num(_MP.pdf_dict_get_val(xobjects, k))))
-            out.append((tuple(nums), tuple(sorted(named))))
-        return out
-
-    def _stored_before(self, end: int) -> bool:
-        """Whether every object the final pages draw with was stored before ``end``."""
-        pdf = _MP.pdf_specifics(self.doc.this).m_internal
-        for contents, xobjects in self._final or []:
-            for num in (*contents, *(n for _, n in xobjects)):
-                if num <= 0:  # a direct object: part of its page, compared above
-                    continue
-                entry = _MP.ll_pdf_get_xref_entry_no_null(pdf, num)
-                if entry.type == "o":  # inside an object stream: judge the stream
-                    entry = _MP.ll_pdf_get_xref_entry_no_null(pdf, entry.ofs)
-                if entry.type != "n" or entry.ofs >= end:
-                    return False
-        return True
-
-    def _compare(self, end: int) -> str:
-        try:
-            if self._final is None:
-                self._final = self._pages(_MP.pdf_specifics(self.doc.this))
-            # MuPDF's own document, not a pymupdf.Document: half the cost to open; read in
-            # place from the file's bytes (``self.data`` outlives it), not from a copy
-            stream = _MP.fz_open_memory(_MP.python_buffer_data(self.data), end)
-            same = self._pages(_MP.pdf_open_document_with_stream(stream)) == self._final
-            same = same and self._stored_before(end)
-        except Exception:
-            return Modification.UNKNOWN.value
-        return Modification.ANNOTATIONS.value if same else Modification.CONTENT.value
