@@ -33,6 +33,11 @@ class Context:
     doc: Document
     zones: Zones
     record: Record
+    fills: dict[str, str] = field(default_factory=dict)
+    """Signature field → the blank of the letter its widget stamps (``"number"``, ``"day"``):
+    ``Signature2`` drawing ``11`` over ``Số:          /TB-UBND`` fills the number. Written by
+    the ``stamped`` extractor, read by ``signatures`` (each signature's ``fills``); ``stamped``
+    comes first in the registry's order, so the map is complete when ``signatures`` runs."""
     cache: dict[str, object] = field(default_factory=dict)
 
     def body_view(self) -> TextView:

@@ -212,10 +212,9 @@ class SignaturesExtractor:
     needs_text = False  # a scan without a text layer still has its PDF signatures
 
     def extract(self, ctx: Context) -> None:
-        fills = ctx.cache.get("stamped") or {}
         tolerance = rules().time_tolerance
         signed = [f for f in ctx.doc.signature_fields if f.signed]
-        found = [from_field(f, fills, tolerance) for f in signed]
+        found = [from_field(f, ctx.fills, tolerance) for f in signed]
         text_found, text_src = text_layer_signatures([ln for ln in ctx.doc.lines if ln.text])
         found.extend(text_found)
         if not found:

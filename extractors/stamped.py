@@ -13,10 +13,11 @@ overwritten, and nothing is filled when two widgets compete for the same blank.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from extractors.base import Context, provenance
-from pipeline.rules import rules
 from pipeline.document import Line, SignatureField
+from pipeline.rules import rules
 from schemas.record import BBox
 
 
@@ -29,23 +30,24 @@ def on_line(box: BBox, line_box: BBox) -> bool:
     return (bottom - top) / height >= 0.4 and inside
 
 
-def _candidates(ctx: Context, line: Line, pattern) -> list[tuple[SignatureField, Line]]:
+def _candidates(ctx: Context, line_box: BBox, page: int | None,
+                pattern: re.Pattern[str]) -> list[tuple[SignatureField, Line]]:
+    """The widget lines that match ``pattern`` and sit on the letter's line at ``line_box``."""
     out = []
     for sig in ctx.doc.signature_fields:
         for wl in sig.lines:
-            if wl.page == line.page and wl.bbox and pattern.fullmatch(wl.text.strip()) \
-                    and on_line(wl.bbox, line.bbox):  # type: ignore[arg-type]
+            if wl.page == page and wl.bbox and pattern.fullmatch(wl.text.strip()) \
+                    and on_line(wl.bbox, line_box):
                 out.append((sig, wl))
     return out
 
 
 class StampedExtractor:
     name = "stamped"
-    fields = ("number", "code", "issue_date")
+    fields: tuple[str, ...] = ("number", "code", "issue_date")
 
     def extract(self, ctx: Context) -> None:
-        fills: dict[str, str] = {}
-        ctx.cache["stamped"] = fills
+        fills = ctx.fills  # read by the signatures extractor, which runs after this one
         if not ctx.doc.signature_fields:
             return
         r = rules()
@@ -53,7 +55,7 @@ class StampedExtractor:
 
         line = ctx.zones.number
         if line is not None and line.bbox and rec.number is None and rec.code:
-            found = _candidates(ctx, line, r.stamped_number)
+            found = _candidates(ctx, line.bbox, line.page, r.stamped_number)
             if len(found) == 1:
                 sig, wl = found[0]
                 number = wl.text.strip()
@@ -67,7 +69,7 @@ class StampedExtractor:
         line = ctx.zones.date
         if (line is not None and line.bbox and rec.issue_date is None
                 and rec.issue_year and rec.issue_month):
-            found = _candidates(ctx, line, r.stamped_day)
+            found = _candidates(ctx, line.bbox, line.page, r.stamped_day)
             if len(found) == 1:
                 sig, wl = found[0]
                 try:
