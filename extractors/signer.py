@@ -19,11 +19,18 @@ from dataclasses import replace
 
 from extractors.base import Context
 from extractors.base import provenance as _provenance
-from pipeline.rules import rules
 from pipeline.document import Line
-from pipeline.layout import is_authority, is_upper, looks_like_name, strip_name_prefix
+from pipeline.layout import (
+    is_authority,
+    is_phrase,
+    is_upper,
+    looks_like_name,
+    name_text,
+    snap_block_line,
+    strip_name_prefix,
+)
 from pipeline.normalize import fold
-from pipeline.ocr import is_phrase, name_text, snap_block_line
+from pipeline.rules import rules
 from schemas.record import Source
 
 

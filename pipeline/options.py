@@ -19,9 +19,10 @@ class Options:
     ocr: bool = True  # OCR pages without a usable text layer, and image files
     ocr_lang: str = "vie"  # Tesseract language(s), e.g. "vie" or "Vietnamese"
     ocr_dpi: int = 300
-    ocr_steps: tuple[str, ...] = ALL_STEPS  # image cleaning before OCR (see pipeline.ocr)
+    ocr_steps: tuple[str, ...] = ALL_STEPS  # image cleaning before OCR (pipeline.ocr.clean)
     ocr_cache: str | None = None  # folder of cached OCR results; None: ~/.cache/vanthu/ocr
     ocr_threads: int = 0  # pages of one document OCRed at once; 0: all cores
+    ocr_engine: str = "tesseract"  # the OCR engine's registered name (pipeline.ocr.get)
 
     @property
     def ocr_settings(self) -> OcrSettings:

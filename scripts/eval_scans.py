@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.normalize import normalize_line  # noqa: E402
-from pipeline.ocr import ALL_STEPS  # noqa: E402
+from pipeline.ocr.clean import ALL_STEPS  # noqa: E402
 from pipeline.options import Options  # noqa: E402
 from pipeline.runner import process_file  # noqa: E402
 

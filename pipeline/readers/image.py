@@ -13,8 +13,8 @@ from typing import Any
 
 from pipeline.document import Document, Page
 from pipeline.errors import CorruptFileError
-from pipeline.ocr import PageJob, ocr_into
 from pipeline.options import DEFAULT, Options
+from pipeline.readers.scan import PageJob, ocr_into
 
 
 def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
@@ -54,7 +54,7 @@ def _at_dpi(image: Any, dpi: float, target: int) -> Any:
 
     factor = target / dpi
     return image.resize((round(image.width * factor), round(image.height * factor)),
-                        Image.LANCZOS)
+                        Image.Resampling.LANCZOS)
 
 
 def _keep(image: Any):

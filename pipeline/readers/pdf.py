@@ -22,8 +22,8 @@ import pymupdf
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError, EncryptedFileError
 from pipeline.normalize import normalize_line
-from pipeline.ocr import PageJob, ocr_into, usable_text
 from pipeline.options import DEFAULT, Options
+from pipeline.readers.scan import PageJob, ocr_into, usable_text
 from pipeline.signatures.embedded import read_signature_fields
 
 _MP = pymupdf.mupdf

@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from pipeline.rules import rules
 from pipeline.document import Document, Line
+from pipeline.layout.phrases import snap_block_line
 from pipeline.normalize import LOWER, UPPER, fold
+from pipeline.rules import rules
 from schemas.record import Source
 
 HEADER_SCAN = 60  # non-blank lines from the start in which the header is looked for
@@ -466,8 +467,6 @@ def _ocr_authority(line: Line) -> bool:
     """An OCR line that is an authority line under specks (``Z0 dc KT. THỦ TƯỚNG``)."""
     if line.source != Source.OCR.value:
         return False
-    from pipeline.ocr import snap_block_line
-
     snapped = snap_block_line(line.text)
     return snapped != line.text and is_authority(replace(line, text=snapped))
 

@@ -1,0 +1,98 @@
+"""OCR words into the lines of a letter, as the text readers give them.
+
+The engine's lines are not yet a letter's: Tesseract often reads a two-column header row as
+one line (``Số: 51/QĐ-UBND    Quảng Ngãi, ngày 21 tháng 01 năm 2025``), puts the box of an
+incoming-mail stamp (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``) on the subject's line, and
+keeps specks of the seal as words. Here lines are cut into the pieces the letter has, specks
+are dropped and damaged phrases spelled, so the zones and every extractor run unchanged.
+"""
+
+from __future__ import annotations
+
+from pipeline.document import Line
+from pipeline.layout.phrases import snap_phrase
+from pipeline.normalize import fold, normalize_line
+from pipeline.ocr import Word
+from schemas.record import Source
+
+_MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM".split()
+
+
+def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
+    """Words grouped into lines, boxes scaled to PDF points.
+
+    A line is cut where the gap between two words is wider than the line's height (words
+    are a third of it apart), as the PDF reader cuts tab-separated columns, and at a box's
+    side read as ``|`` (a stamp's frame beside the subject). Specks and stamp fragments
+    (``£ =.``, low confidence and fewer than four letters) are dropped, and a line that is a
+    known header or signature phrase except for its marks (``PHO CHU TỊCH``) takes the
+    phrase's spelling (see ``pipeline/rules/ocr_phrases.yaml``).
+    """
+    lines = []
+    for pieces in line_pieces(words):
+        for piece in [part for p in pieces for part in split_at_motto(p)]:
+            text = normalize_line(" ".join(w.text for w in piece))
+            if not text:
+                continue
+            conf = sum(max(w.conf, 0.0) for w in piece) / len(piece) / 100
+            if conf < 0.5 and sum(ch.isalpha() for ch in text) < 4:
+                continue
+            text = snap_phrase(text)
+            lines.append(
+                Line(
+                    text=text,
+                    page=page_no,
+                    bbox=(
+                        round(min(w.x0 for w in piece) * scale, 1),
+                        round(min(w.y0 for w in piece) * scale, 1),
+                        round(max(w.x1 for w in piece) * scale, 1),
+                        round(max(w.y1 for w in piece) * scale, 1),
+                    ),
+                    source=Source.OCR.value,
+                    confidence=round(conf, 3),
+                )
+            )
+    lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
+    return lines
+
+
+def split_at_motto(piece: list[Word]) -> list[list[Word]]:
+    """``THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``: the two header columns
+    read as one line where they nearly touch; the motto starts the right one."""
+    skeleton = [fold(w.text).strip(".,:;") for w in piece]
+    n = len(_MOTTO)
+    for i in range(1, len(piece) - n + 1):
+        if skeleton[i:i + n] == _MOTTO:
+            return [piece[:i], piece[i:]]
+    return [piece]
+
+
+def line_pieces(words: list[Word]) -> list[list[list[Word]]]:
+    """The engine's lines, each cut into pieces where two words are further apart than the
+    line is high or a box side (``|``) stands between them; the box sides dropped."""
+    groups: dict[str, list[Word]] = {}
+    for w in words:
+        groups.setdefault(w.line, []).append(w)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda w: w.x0)
+        height = sorted(w.y1 - w.y0 for w in group)[len(group) // 2]
+        pieces: list[list[Word]] = [[group[0]]]
+        for w in group[1:]:
+            if w.x0 - pieces[-1][-1].x1 > 1.2 * max(height, 1) or is_box_side(pieces[-1][-1]):
+                pieces.append([w])
+            else:
+                pieces[-1].append(w)
+        pieces = [[w for w in piece if not is_box_side(w)] for piece in pieces]
+        out.append([piece for piece in pieces if piece])
+    return out
+
+
+def is_box_side(word: Word) -> bool:
+    """A "word" that is the side of a box, read as ``|``: the frame of an incoming stamp
+    (``CÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ | ĐẾN``) or of a table, never part of a line."""
+    return bool(word.text) and all(ch in "|[]!" for ch in word.text) and "|" in word.text
+
+
+def piece_text(piece: list[Word]) -> str:
+    return " ".join(w.text for w in piece)

@@ -1,0 +1,75 @@
+"""Scanned pages through the reader: a real scan, a page rendered here and degraded
+(rotation, blur, noise, JPEG), and a scan with OCR switched off. Skipped where Tesseract is
+missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.document import Line
+from pipeline.options import Options
+from pipeline.readers.scan import usable_text
+from pipeline.runner import process_file
+from tests.conftest import SAMPLES, shared_file
+from tests.ocr.support import degraded_page, needs_tesseract
+
+
+@needs_tesseract
+def test_real_scanned_page():
+    rec = process_file(shared_file("corpus/scans/qn-51-QD-UBND-2025.pdf"))
+    assert rec.status.value == "ok"
+    assert (rec.doc_type, rec.symbol, rec.issuer) == (
+        "Quyết định", "QĐ-UBND", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"
+    )
+    assert (rec.place, rec.issue_year, rec.issue_month) == ("Quảng Ngãi", 2025, 1)
+    assert rec.subject == "phê duyệt Kế hoạch ứng phó sự cố tràn dầu huyện Nghĩa Hành"
+    # the page reading drops the grave of "Hiền" under the signature; the name line read
+    # again on its own gets it
+    assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Phước Hiền"
+    )
+    # the number and the day are handwritten: left empty, not guessed
+    assert rec.number is None and rec.issue_date is None
+    assert any("not readable" in w for w in rec.warnings)
+    prov = rec.provenance["symbol"]
+    assert prov.source == "ocr" and prov.page == 1 and 0 < prov.confidence < 1
+    # the signatures are read from the file as for a text PDF
+    assert [s.signer for s in rec.signatures] == [
+        "Ủy ban nhân dân tỉnh Quảng Ngãi", "TRUNG TÂM CÔNG BÁO VÀ TIN HỌC"
+    ]
+    # the stamps drawn by the signature widgets are not OCRed into the letter
+    assert "ttcbth" not in " ".join(str(v) for v in rec.to_dict(with_provenance=False).values()
+                                    if not isinstance(v, list))
+
+
+@needs_tesseract
+@pytest.mark.parametrize("angle", [0.0, 1.5, -2.0])
+def test_degraded_rendered_page(tmp_path, angle):
+    jpeg, _ = degraded_page(SAMPLES / "generated" / "qd-ubnd-256.pdf", angle)
+    path = tmp_path / "qd-ubnd-256.jpg"
+    path.write_bytes(jpeg)
+    rec = process_file(path)
+    assert rec.source_format == "image" and rec.page_count == 1
+    assert (rec.doc_type, rec.code) == ("Quyết định", "256/QĐ-UBND")
+    assert rec.issue_date == dt.date(2024, 7, 8)
+    assert rec.issuer == "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"
+    assert rec.signer_name == "Nguyễn Văn Bình"
+    assert all(p.source == "ocr" for p in rec.provenance.values() if p.extractor != "signatures")
+
+
+def test_scan_without_ocr_says_so():
+    rec = process_file(shared_file("corpus/scans/qn-51-QD-UBND-2025.pdf"),
+                       options=Options(ocr=False))
+    assert rec.status.value == "failed"
+    assert "no OCR" in rec.errors[0] and len(rec.signatures) == 2
+
+
+@pytest.mark.parametrize("text,usable", [
+    ("Quyết định về việc phê duyệt Kế hoạch ứng phó sự cố", True),
+    ("Số: 51", False),  # too few letters to be a page's text
+    ("\ue001\ue002\ue003 " * 10 + "Quyết định về việc phê duyệt", False),  # private-use glyphs
+])
+def test_a_text_layer_is_usable_with_enough_letters_and_few_broken_glyphs(text, usable):
+    assert usable_text([Line(text=text)]) is usable
