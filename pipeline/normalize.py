@@ -21,26 +21,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from importlib import resources
 
-import yaml
+# The letter helpers live in pipeline.letters, which the rule loader needs too; they are
+# offered here as well, where callers have always found them.
+from pipeline.letters import LOWER, UPPER, VOWELS, fold, within_one_edit
+from pipeline.rules import rules
 
-# ---------------------------------------------------------------------------- folding
-
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Upper-case ASCII skeleton used for anchor matching: ``Cộng hoà`` → ``CONG HOA``."""
-    stripped = _COMBINING.sub("", unicodedata.normalize("NFD", text))
-    return stripped.replace("đ", "d").replace("Đ", "D").upper()
-
+__all__ = [
+    "LOWER", "UPPER", "VOWELS", "decode_legacy", "detect_legacy", "fix_legacy",
+    "fix_split_syllables", "fold", "is_syllable", "join_lines", "normalize_line",
+    "normalize_tone_marks", "strip_markup", "within_one_edit",
+]
 
 # ---------------------------------------------------------------------------- syllables
 
-_VOWELS_BASE = "aăâeêioôơuưy"
 _ONSET = r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?"
 # Rhymes on the folded skeleton: open-only nuclei, nuclei that take a final consonant, and
 # the finals "nh"/"ch" that follow only front vowels.
@@ -58,20 +52,11 @@ def is_syllable(token: str) -> bool:
     return bool(token) and _SYLLABLE.fullmatch(fold(token)) is not None
 
 
-def _vowel_class() -> str:
-    chars = set()
-    for base in _VOWELS_BASE + _VOWELS_BASE.upper():
-        chars.add(base)
-        for mark in "\u0300\u0301\u0309\u0303\u0323":
-            chars.add(unicodedata.normalize("NFC", base + mark))
-    return "".join(sorted(chars))
-
-
-VOWELS = _vowel_class()
-
 # "Th ông", "ngh ị": a consonant-only fragment glued to the rest of its syllable.
 _SPLIT_ONSET = re.compile(
-    r"(?<![^\W\d_])((?:ngh|ng|gh|kh|nh|ph|th|tr|ch|[bcdđghklmnprstvx]))\s([" + VOWELS + r"][^\W\d_]*)",
+    r"(?<![^\W\d_])((?:ngh|ng|gh|kh|nh|ph|th|tr|ch|[bcdđghklmnprstvx]))\s(["
+    + VOWELS
+    + r"][^\W\d_]*)",
     re.IGNORECASE,
 )
 # "thô ng", "cá c": a coda fragment split from its syllable.
@@ -124,36 +109,14 @@ def normalize_tone_marks(text: str) -> str:
 # ---------------------------------------------------------------------------- legacy fonts
 
 
-@lru_cache(maxsize=1)
-def _legacy_tables() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
-    raw = yaml.safe_load(
-        resources.files("pipeline.rules").joinpath("legacy_encodings.yaml").read_text("utf-8")
-    )
-    tables: dict[str, tuple[re.Pattern[str], dict[str, str]]] = {}
-    for name in ("tcvn3", "vni"):
-        mapping = raw.get(name)
-        if not isinstance(mapping, dict) or not mapping:
-            raise ValueError(f"legacy_encodings.yaml: table {name!r} missing or empty")
-        for key, value in mapping.items():
-            if not isinstance(key, str) or not isinstance(value, str) or not key:
-                raise ValueError(f"legacy_encodings.yaml: bad entry {key!r}: {value!r}")
-        if name == "vni":
-            # Title-case words put an upper-case base before a lower-case modifier ("Uûy").
-            for key, value in list(mapping.items()):
-                if len(key) == 2 and key[0].islower():
-                    mapping.setdefault(key[0].upper() + key[1], value.upper())
-        keys = sorted(mapping, key=len, reverse=True)
-        tables[name] = (re.compile("|".join(re.escape(k) for k in keys)), mapping)
-    return tables
-
-
 # Characters that never occur in Unicode Vietnamese but fill legacy-encoded text.
 _LEGACY_HINT = re.compile("[¡¢£¤¥¦§¨©ª«¬\u00ad®¸µ¶·¹¾»¼½ÆÇÈËÐÌÎÏÑÕÖ×ØÜÞßäåæçëîïñöøûüþ]")
 
 
 def decode_legacy(text: str, encoding: str) -> str:
-    pattern, mapping = _legacy_tables()[encoding]
-    return pattern.sub(lambda m: mapping[m.group(0)], text)
+    """``ñy ban nh©n d©n`` read as ``tcvn3`` → ``ủy ban nhân dân`` (``legacy_encodings.yaml``)."""
+    table = rules().legacy[encoding]
+    return table.pattern.sub(lambda m: table.mapping[m.group(0)], text)
 
 
 def _syllable_share(text: str) -> float:
@@ -200,7 +163,10 @@ def strip_markup(line: str) -> tuple[str, bool]:
     raw = line.strip()
     bold = bool(raw) and (
         (raw.lstrip("#").strip().startswith("**") and raw.endswith("**"))
-        or (raw.lower().startswith(("<b>", "<strong>")) and raw.lower().endswith(("</b>", "</strong>")))
+        or (
+            raw.lower().startswith(("<b>", "<strong>"))
+            and raw.lower().endswith(("</b>", "</strong>"))
+        )
     )
     if "*" in line or "#" in line or "_" in line:
         line = _MD_MARKUP.sub("", line)
@@ -239,23 +205,3 @@ def join_lines(parts: list[str]) -> str:
         else:
             out += " " + part
     return out
-
-
-# Letter classes for patterns: "[À-Ỹ]" also spans lower-case letters (đ is U+0111), so the
-# Vietnamese upper- and lower-case letters are listed one by one.
-UPPER = "".join(sorted({c for c in VOWELS if c.isupper()} | set("BCDĐFGHJKLMNPQRSTVWXZ")))
-LOWER = "".join(sorted({c for c in VOWELS if c.islower()} | set("bcdđfghjklmnpqrstvwxz")))
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` by at most one inserted, deleted or changed letter."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]

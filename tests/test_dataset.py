@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import shutil
 
 import pandas as pd
-import pytest
 
-from pipeline.rules import loader as ruleset
-from pipeline.rules import RULE_FILES, rules
 from pipeline import ingest, read_dataset
 from schemas.arrow import DOCUMENTS, SIGNATURE_TYPE
 from schemas.record import Record, Signature
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES
 
 CONTRACT = ["doc_id", "source_path", "source_format", "page_count", "status", "errors",
             "doc_type", "doc_type_code", "number", "symbol", "code", "issuer", "issuer_parent",
@@ -28,30 +24,6 @@ def test_arrow_schema_and_record_agree():
     assert set(DOCUMENTS.names) == record_fields
     assert [f.name for f in SIGNATURE_TYPE] == [f.name for f in dataclasses.fields(Signature)]
     assert set(CONTRACT) <= set(DOCUMENTS.names)
-
-
-def test_every_rule_file_loads_and_compiles():
-    r = rules()
-    assert set(RULE_FILES) | {"legacy_encodings"} == {
-        p.stem for p in (ROOT / "pipeline" / "rules").glob("*.yaml")}
-    assert all(hasattr(p, "match") for p in r.anchors.values())
-    assert r.type_by_code["TTr"].name == "Tờ trình" and r.type_by_code["QyĐ"].name == "Quy định"
-
-
-@pytest.mark.parametrize(
-    "call, message",
-    [
-        (lambda: ruleset._compile("anchors", "number", "(unclosed"),
-         "rules/anchors.yaml: number does not compile"),
-        (lambda: ruleset._compile("contacts", "email", 42),
-         "rules/contacts.yaml: email must be a string pattern"),
-        (lambda: ruleset._str_list("marks", "urgency", ["KHẨN", ""]),
-         "rules/marks.yaml: urgency must be a list of non-empty strings"),
-    ],
-)
-def test_malformed_rules_are_refused_with_file_and_key(call, message):
-    with pytest.raises(ruleset.RuleError, match=re.escape(message)):
-        call()
 
 
 def test_ingest_then_read_back(tmp_path):

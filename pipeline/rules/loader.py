@@ -1,53 +1,332 @@
 """Loads and validates the rule files beside it in ``pipeline/rules/`` (data only, no code).
 
-Each file is read once per process. A missing key, a regex that does not compile or a
-malformed table entry stops the load with the file and key named, so a bad edit to a rule
-file fails the first test rather than a night's ingestion.
+Each file has a typed model: unknown keys are refused, required keys required, strings must
+not be empty, and every pattern is compiled when the file is read. Tables built from the
+files (folded keys, the type of each code, composed patterns) are built once, in
+:func:`build`. A bad edit stops the load with the file and the key named
+(``anchors.yaml: number does not compile: missing ), unterminated subpattern at position 0``),
+so it fails the first test rather than a night's ingestion.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
 
 import yaml
-
-from pipeline.normalize import fold, within_one_edit
-
-RULE_FILES = (
-    "anchors", "doc_types", "authority", "marks", "contacts", "signatures", "names",
-    "ocr_phrases",
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
+from pipeline.letters import LOWER, UPPER, fold, within_one_edit
+
+RULES_DIR = Path(__file__).parent
+"""The folder the rule files are read from unless another is given."""
 
 class RuleError(ValueError):
-    """A rule file is malformed."""
+    """A rule file is malformed; the message names the file and the key."""
 
 
-def _load(name: str) -> dict[str, Any]:
-    text = resources.files("pipeline.rules").joinpath(f"{name}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise RuleError(f"{name}.yaml: expected a mapping at the top level")
-    return data
+# ---------------------------------------------------------------------------- field types
 
 
-def _compile(file: str, key: str, pattern: Any, flags: int = 0) -> re.Pattern[str]:
-    if not isinstance(pattern, str):
-        raise RuleError(f"rules/{file}.yaml: {key} must be a string pattern")
+def _pattern(flags: int = 0) -> Callable[[object], re.Pattern[str]]:
+    def check(value: object) -> re.Pattern[str]:
+        if not isinstance(value, str):
+            raise ValueError("must be a string pattern")
+        if not value:
+            raise ValueError("must not be empty")
+        try:
+            return re.compile(value, flags)
+        except re.error as exc:
+            raise ValueError(f"does not compile: {exc}") from None
+
+    return check
+
+
+def _letters(source: str) -> str:
+    """``{UPPER}`` and ``{LOWER}`` in a pattern stand for the Vietnamese letters of that case."""
+    return source.replace("{UPPER}", UPPER).replace("{LOWER}", LOWER)
+
+
+Pattern = Annotated[re.Pattern[str], PlainValidator(_pattern())]
+"""A regular expression, compiled when its file is loaded."""
+FoldedPattern = Annotated[re.Pattern[str], PlainValidator(_pattern(re.IGNORECASE))]
+"""A pattern run on the folded skeleton of a line (``CONG HOA``), case ignored."""
+Text = Annotated[str, StringConstraints(strict=True, min_length=1)]
+Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
+Table = Annotated[dict[Text, Text], Field(min_length=1)]
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------- the files
+
+
+class AnchorsFile(_File):
+    """``anchors.yaml``: the lines of the official layout, and what extractors strip."""
+
+    motto_folded: FoldedPattern
+    independence_folded: FoldedPattern
+    rule_line: Pattern
+    number_line_folded: FoldedPattern
+    number: Pattern
+    trailing_code: Pattern
+    date_line: Pattern
+    vv_line: Pattern
+    kinh_gui_folded: FoldedPattern
+    noi_nhan_folded: FoldedPattern
+    authority_folded: FoldedPattern
+    signature_noise_folded: FoldedPattern
+    body_end: Pattern
+    appendix_folded: FoldedPattern
+    body_start_folded: FoldedPattern
+    issuing_authority_folded: FoldedPattern
+    date_line_loose: Pattern
+    subject_prefix: Pattern
+    subject_prefix_ocr: Pattern
+    subject_tail_ocr: Pattern
+    list_bullet: Pattern
+    placeholder: Pattern
+    number_word_folded: FoldedPattern
+    symbol_start: Pattern
+
+
+class DocTypeEntry(_File):
+    name: Text
+    code: Text
+    symbol_only: StrictBool = False
+    symbol: Pattern | None = None
+
+
+class DocTypesFile(_File):
+    """``doc_types.yaml``: types and codes (Phụ lục III), and the words that cite them."""
+
+    types: Annotated[tuple[DocTypeEntry, ...], Field(min_length=1)]
+    reference_words: Texts
+    named_reference_words: Texts
+    plain_letter: Text
+    reference_code: Pattern
+
+    @model_validator(mode="after")
+    def _plain_letter_is_a_type(self) -> DocTypesFile:
+        if self.plain_letter not in {t.code for t in self.types if not t.symbol_only}:
+            raise ValueError(f"plain_letter '{self.plain_letter}' is not the code of a type")
+        return self
+
+
+class AuthorityFile(_File):
+    """``authority.yaml``: signing-authority prefixes, deputies, organisation words, ranks."""
+
+    prefixes: Table
+    deputies: dict[Text, Text]
+    org_heads: Texts
+    name_prefixes: Texts
+
+
+class MarksFile(_File):
+    """``marks.yaml``: urgency and secrecy marks, longest first."""
+
+    urgency: Texts
+    secrecy: Texts
+
+
+class ContactsFile(_File):
+    """``contacts.yaml``: e-mail and phone patterns, forms of address, contact cues."""
+
+    email: Pattern
+    phone: Pattern
+    phone_min_digits: Annotated[StrictInt, Field(ge=1)]
+    phone_max_digits: Annotated[StrictInt, Field(ge=1)]
+    honorifics: Texts
+    cues_folded: Texts
+    ner_cues_folded: Texts
+    name: Text
+
+    @field_validator("name")
+    @classmethod
+    def _name_compiles(cls, value: str) -> str:
+        pattern = _pattern()(_letters(value))
+        if "name" not in pattern.groupindex:
+            raise ValueError("must hold a group (?P<name>…)")
+        return value
+
+    @model_validator(mode="after")
+    def _digits_in_order(self) -> ContactsFile:
+        if self.phone_min_digits > self.phone_max_digits:
+            raise ValueError("phone_min_digits is more than phone_max_digits")
+        return self
+
+
+class SignaturesFile(_File):
+    """``signatures.yaml``: what signing systems stamp in a widget."""
+
+    signer_cues: Texts
+    organisation_cues: Texts
+    time_cues: Texts
+    email_cues: Texts
+    stamp_time: Pattern
+    stamped_number: Pattern
+    stamped_day: Pattern
+    time_tolerance_seconds: Annotated[StrictInt, Field(ge=0)]
+
+
+class NamesFile(_File):
+    """``names.yaml``: closed lists OCR is checked against."""
+
+    places: Texts
+    surnames: Texts
+
+
+class DatesFile(_File):
+    """``dates.yaml``: dates in running text and deadline cues."""
+
+    numeric: Pattern
+    words: Pattern
+    deadline_cues: Annotated[tuple[Pattern, ...], Field(min_length=1)]
+    deadline_time: Pattern
+    sentence_bullet: Pattern
+
+
+_XPATH_LITERAL = re.compile(r"[^'\"]+")
+
+
+class HtmlFile(_File):
+    """``html.yaml``: how the letter is found and read in a saved web page."""
+
+    motto_words: Texts
+    region_min_chars: Annotated[StrictInt, Field(ge=0)]
+    block_tags: Texts
+    drop_tags: Texts
+    bold_tags: Texts
+    bold_styles: Texts
+
+    @model_validator(mode="after")
+    def _words_fit_xpath(self) -> HtmlFile:
+        for word in self.motto_words:
+            if not _XPATH_LITERAL.fullmatch(word):
+                raise ValueError("motto_words may not hold quotes")
+        return self
+
+
+class LegacyEncodingsFile(_File):
+    """``legacy_encodings.yaml``: TCVN3 and VNI, character sequences to Unicode."""
+
+    tcvn3: Table
+    vni: Table
+
+
+class OcrPhrasesFile(_File):
+    """``ocr_phrases.yaml``: header and signature phrases an OCR line may be snapped to."""
+
+    phrases: Texts
+
+
+MODELS: dict[str, type[BaseModel]] = {
+    "anchors": AnchorsFile,
+    "doc_types": DocTypesFile,
+    "authority": AuthorityFile,
+    "marks": MarksFile,
+    "contacts": ContactsFile,
+    "signatures": SignaturesFile,
+    "names": NamesFile,
+    "dates": DatesFile,
+    "html": HtmlFile,
+    "legacy_encodings": LegacyEncodingsFile,
+    "ocr_phrases": OcrPhrasesFile,
+}
+"""The model of each rule file, by name (``anchors`` is ``anchors.yaml``)."""
+
+RULE_FILES = tuple(MODELS)
+"""Every rule file, by name; :func:`build` reads each of them."""
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "is missing",
+    "extra_forbidden": "is not a known key",
+    "string_too_short": "must not be empty",
+    "too_short": "must not be empty",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "model_attributes_type": "must be a mapping",
+}
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    """``("types", 3, "code")`` → ``types[3].code``; an empty mapping key is quoted."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part == "[key]":
+            out += " (a key)"
+        elif not part:
+            out += "['']"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _describe(file: str, exc: ValidationError) -> str:
+    problems = []
+    for err in exc.errors(include_url=False):
+        message = _MESSAGES.get(err["type"], err["msg"])
+        bound = err.get("ctx") or {}
+        if err["type"] == "value_error":  # raised by the checks above, worded for this message
+            message = str(bound.get("error", message))
+        elif err["type"] == "greater_than_equal":
+            message = f"must be at least {bound.get('ge')}"
+        key = _key(tuple(err["loc"]))
+        problems.append(f"{key} {message}" if key else message)
+    return f"{file}: " + "; ".join(problems)
+
+
+def load(name: str, model: type[M], folder: Path = RULES_DIR) -> M:
+    """Read ``<folder>/<name>.yaml`` into ``model``; a :class:`RuleError` names what is wrong."""
+    file = f"{name}.yaml"
     try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise RuleError(f"rules/{file}.yaml: {key} does not compile: {exc}") from None
+        text = (folder / file).read_text("utf-8")
+    except OSError as exc:
+        raise RuleError(f"{file}: cannot be read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{file}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{file}: expected a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError(_describe(file, exc)) from None
 
 
-def _str_list(file: str, key: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise RuleError(f"rules/{file}.yaml: {key} must be a list of non-empty strings")
-    return value
+def files(folder: Path = RULES_DIR) -> dict[str, BaseModel]:
+    """Each rule file's model, by name, as loaded from ``folder``."""
+    return {name: load(name, model, folder) for name, model in MODELS.items()}
+
+
+# ---------------------------------------------------------------------------- derived tables
 
 
 @dataclass(frozen=True)
@@ -56,6 +335,25 @@ class DocType:
     code: str
     folded: str
     symbol_only: bool = False
+    symbol: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class LegacyTable:
+    """One legacy encoding: the sequences to replace, longest first, and their Unicode."""
+
+    pattern: re.Pattern[str]
+    mapping: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Html:
+    motto_xpath: str
+    region_min_chars: int
+    block_tags: frozenset[str]
+    drop_tags: tuple[str, ...]
+    bold_tags: frozenset[str]
+    bold_styles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,8 +362,10 @@ class Rules:
     doc_types: tuple[DocType, ...]
     type_by_code: dict[str, DocType]
     type_by_folded: dict[str, DocType]
+    plain_letter: DocType
     reference_words: tuple[str, ...]
     named_reference_words_folded: frozenset[str]
+    reference: re.Pattern[str]
     authority_prefixes: dict[str, str]
     org_heads_folded: tuple[str, ...]
     name_prefixes: tuple[str, ...]
@@ -75,7 +375,9 @@ class Rules:
     phone: re.Pattern[str]
     phone_digits: tuple[int, int]
     honorifics: tuple[str, ...]
+    honorific_name: re.Pattern[str]
     contact_cues_folded: tuple[str, ...]
+    ner_cues_folded: tuple[str, ...]
     stamp_cues: re.Pattern[str]
     stamp_cue_kind: dict[str, str]
     stamp_time: re.Pattern[str]
@@ -85,6 +387,11 @@ class Rules:
     places: tuple[str, ...]
     surnames: tuple[str, ...]
     deputies: dict[str, str]
+    date_numeric: re.Pattern[str]
+    deadline: re.Pattern[str]
+    sentence_bullet: re.Pattern[str]
+    html: Html
+    legacy: dict[str, LegacyTable]
     ocr_phrases: tuple[str, ...]
 
     def deputy(self, head: str) -> str:
@@ -92,7 +399,18 @@ class Rules:
         ``PHÓ <head>``."""
         return self.deputies.get(head, f"PHÓ {head}")
 
-    def closest(self, kind: str, value: str, *, near: bool = False) -> str | None:
+    def type_of_code(self, head: str) -> DocType | None:
+        """The type a symbol's first part names: ``QĐ`` → Quyết định, ``QH15`` → Luật."""
+        found = self.type_by_code.get(head)
+        if found is not None:
+            return found
+        for t in self.doc_types:
+            if t.symbol is not None and t.symbol.fullmatch(head):
+                return t
+        return None
+
+    def closest(self, kind: Literal["places", "surnames"], value: str, *,
+                near: bool = False) -> str | None:
         """The entry of list ``kind`` (``places``, ``surnames``) that ``value`` must be:
         equal once tone marks are folded, or, with ``near``, one letter away; None when no
         single entry fits. ``value`` itself when it is on the list."""
@@ -109,107 +427,131 @@ class Rules:
         return close.pop() if len(close) == 1 else None
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
-    anchors_raw = _load("anchors")
-    anchors = {}
-    for key, pattern in anchors_raw.items():
-        flags = re.IGNORECASE if key.endswith("_folded") else 0
-        anchors[key] = _compile("anchors", key, pattern, flags)
-    required = {
-        "motto_folded", "independence_folded", "rule_line", "number_line_folded", "number",
-        "date_line", "vv_line", "kinh_gui_folded", "noi_nhan_folded", "authority_folded",
-        "signature_noise_folded", "body_end", "appendix_folded", "body_start_folded",
-        "issuing_authority_folded", "date_line_loose",
-    }
-    missing = required - anchors.keys()
-    if missing:
-        raise RuleError(f"rules/anchors.yaml: missing {', '.join(sorted(missing))}")
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
-    types_raw = _load("doc_types")
-    doc_types = []
-    for i, entry in enumerate(types_raw.get("types") or []):
-        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("code"):
-            raise RuleError(f"rules/doc_types.yaml: types[{i}] needs a name and a code")
-        doc_types.append(
-            DocType(
-                name=entry["name"],
-                code=entry["code"],
-                folded=fold(entry["name"]),
-                symbol_only=bool(entry.get("symbol_only", False)),
-            )
-        )
-    if not doc_types:
-        raise RuleError("rules/doc_types.yaml: no types")
+
+def _legacy(name: str, mapping: dict[str, str]) -> LegacyTable:
+    mapping = dict(mapping)
+    if name == "vni":
+        # Title-case words put an upper-case base before a lower-case modifier ("Uûy").
+        for key, value in list(mapping.items()):
+            if len(key) == 2 and key[0].islower():
+                mapping.setdefault(key[0].upper() + key[1], value.upper())
+    keys = sorted(mapping, key=len, reverse=True)
+    return LegacyTable(re.compile("|".join(re.escape(k) for k in keys)), mapping)
+
+
+def _composed(file: str, key: str, source: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern put together from several entries; each compiled alone already, so a
+    failure here is two entries that do not fit together (a group name used twice)."""
+    try:
+        return re.compile(source, flags)
+    except re.error as exc:
+        raise RuleError(f"{file}: {key} does not compile once composed: {exc}") from None
+
+
+def build(folder: Path = RULES_DIR) -> Rules:
+    """Every rule file of ``folder`` read, checked and turned into the tables the code uses."""
+    anchors = load("anchors", AnchorsFile, folder)
+    types = load("doc_types", DocTypesFile, folder)
+    auth = load("authority", AuthorityFile, folder)
+    marks = load("marks", MarksFile, folder)
+    contacts = load("contacts", ContactsFile, folder)
+    sig = load("signatures", SignaturesFile, folder)
+    names = load("names", NamesFile, folder)
+    dates = load("dates", DatesFile, folder)
+    html = load("html", HtmlFile, folder)
+    legacy = load("legacy_encodings", LegacyEncodingsFile, folder)
+    phrases = load("ocr_phrases", OcrPhrasesFile, folder)
+
+    doc_types = tuple(
+        DocType(name=t.name, code=t.code, folded=fold(t.name), symbol_only=t.symbol_only,
+                symbol=t.symbol)
+        for t in types.types
+    )
     type_by_code = {t.code: t for t in doc_types if not t.symbol_only}
-    type_by_folded = {t.folded: t for t in doc_types}
 
-    auth = _load("authority")
-    deputies = auth.get("deputies") or {}
-    if not isinstance(deputies, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k and v for k, v in deputies.items()
-    ):
-        raise RuleError("rules/authority.yaml: deputies must map a head's title to a deputy's")
-    prefixes = auth.get("prefixes")
-    if not isinstance(prefixes, dict) or not prefixes:
-        raise RuleError("rules/authority.yaml: prefixes must be a mapping")
-    marks = _load("marks")
-    contacts = _load("contacts")
-    digits = (contacts.get("phone_min_digits"), contacts.get("phone_max_digits"))
-    if not all(isinstance(d, int) for d in digits):
-        raise RuleError("rules/contacts.yaml: phone_min_digits/phone_max_digits must be integers")
-
-    names = _load("names")
-    sig = _load("signatures")
     cue_kind: dict[str, str] = {}
-    for kind in ("signer", "organisation", "time", "email"):
-        for cue in _str_list("signatures", f"{kind}_cues", sig.get(f"{kind}_cues")):
+    for kind, cues in (("signer", sig.signer_cues), ("organisation", sig.organisation_cues),
+                       ("time", sig.time_cues), ("email", sig.email_cues)):
+        for cue in cues:
             cue_kind[fold(cue)] = kind
-    cues = sorted(cue_kind, key=len, reverse=True)
-    tolerance = sig.get("time_tolerance_seconds")
-    if not isinstance(tolerance, int) or tolerance < 0:
-        raise RuleError("rules/signatures.yaml: time_tolerance_seconds must be a whole number >= 0")
+
+    date_any = rf"(?:{dates.numeric.pattern}|{dates.words.pattern})"
+    cue = "(?:" + "|".join(p.pattern for p in dates.deadline_cues) + ")"
+    deadline = _composed(
+        "dates.yaml", "deadline_cues",
+        cue + r"\s+" + dates.deadline_time.pattern + r"(?:ngày\s+)" + date_any, re.IGNORECASE,
+    )
+    cited = sorted({t.name for t in doc_types} | set(types.reference_words), key=len,
+                   reverse=True)
+    reference = _composed(
+        "doc_types.yaml", "reference_code",
+        rf"(?P<word>(?<![^\W\d_])(?:{'|'.join(re.escape(w) for w in cited)}))"
+        rf"(?P<name>\s+[^\d;:.]{{1,80}}?)??\s+(?:số\s+)?"
+        rf"(?P<code>{types.reference_code.pattern})(?:\s*,?\s*(?:ngày\s+)?{date_any})?",
+        re.IGNORECASE,
+    )
+    honorific_name = _composed(
+        "contacts.yaml", "name",
+        rf"(?<![^\W\d_])(?:{_alternation(contacts.honorifics)})\s*{_letters(contacts.name)}",
+    )
 
     return Rules(
-        anchors=anchors,
-        doc_types=tuple(doc_types),
+        anchors={key: getattr(anchors, key) for key in AnchorsFile.model_fields},
+        doc_types=doc_types,
         type_by_code=type_by_code,
-        type_by_folded=type_by_folded,
-        reference_words=tuple(
-            _str_list("doc_types", "reference_words", types_raw.get("reference_words"))
-        ),
-        named_reference_words_folded=frozenset(
-            fold(w) for w in _str_list(
-                "doc_types", "named_reference_words", types_raw.get("named_reference_words")
-            )
-        ),
-        authority_prefixes=prefixes,
-        org_heads_folded=tuple(
-            fold(h) for h in _str_list("authority", "org_heads", auth.get("org_heads"))
-        ),
-        name_prefixes=tuple(_str_list("authority", "name_prefixes", auth.get("name_prefixes"))),
-        urgency=tuple(_str_list("marks", "urgency", marks.get("urgency"))),
-        secrecy=tuple(_str_list("marks", "secrecy", marks.get("secrecy"))),
-        email=_compile("contacts", "email", contacts.get("email")),
-        phone=_compile("contacts", "phone", contacts.get("phone")),
-        phone_digits=(digits[0], digits[1]),  # type: ignore[arg-type]
-        honorifics=tuple(_str_list("contacts", "honorifics", contacts.get("honorifics"))),
-        contact_cues_folded=tuple(
-            _str_list("contacts", "cues_folded", contacts.get("cues_folded"))
-        ),
+        type_by_folded={t.folded: t for t in doc_types},
+        plain_letter=type_by_code[types.plain_letter],
+        reference_words=types.reference_words,
+        named_reference_words_folded=frozenset(fold(w) for w in types.named_reference_words),
+        reference=reference,
+        authority_prefixes=dict(auth.prefixes),
+        org_heads_folded=tuple(fold(h) for h in auth.org_heads),
+        name_prefixes=auth.name_prefixes,
+        urgency=marks.urgency,
+        secrecy=marks.secrecy,
+        email=contacts.email,
+        phone=contacts.phone,
+        phone_digits=(contacts.phone_min_digits, contacts.phone_max_digits),
+        honorifics=contacts.honorifics,
+        honorific_name=honorific_name,
+        contact_cues_folded=contacts.cues_folded,
+        ner_cues_folded=contacts.ner_cues_folded,
         # cues are matched on folded text (no marks, upper case): "KY BOI:", "THOI GIAN KY:"
         stamp_cues=re.compile(
-            r"(?<![A-Z])(?P<cue>" + "|".join(re.escape(c) for c in cues) + r")\s*:\s*"
+            r"(?<![A-Z])(?P<cue>" + _alternation(list(cue_kind)) + r")\s*:\s*"
         ),
         stamp_cue_kind=cue_kind,
-        stamp_time=_compile("signatures", "stamp_time", sig.get("stamp_time")),
-        stamped_number=_compile("signatures", "stamped_number", sig.get("stamped_number")),
-        stamped_day=_compile("signatures", "stamped_day", sig.get("stamped_day")),
-        time_tolerance=tolerance,
-        places=tuple(_str_list("names", "places", names.get("places"))),
-        surnames=tuple(_str_list("names", "surnames", names.get("surnames"))),
-        deputies=deputies,
-        ocr_phrases=tuple(
-            _str_list("ocr_phrases", "phrases", _load("ocr_phrases").get("phrases"))
+        stamp_time=sig.stamp_time,
+        stamped_number=sig.stamped_number,
+        stamped_day=sig.stamped_day,
+        time_tolerance=sig.time_tolerance_seconds,
+        places=names.places,
+        surnames=names.surnames,
+        deputies=dict(auth.deputies),
+        date_numeric=dates.numeric,
+        deadline=deadline,
+        sentence_bullet=dates.sentence_bullet,
+        html=Html(
+            motto_xpath="//text()[" + " or ".join(
+                f"contains(., '{w}')" for w in html.motto_words) + "]",
+            region_min_chars=html.region_min_chars,
+            block_tags=frozenset(html.block_tags),
+            drop_tags=html.drop_tags,
+            bold_tags=frozenset(html.bold_tags),
+            bold_styles=html.bold_styles,
         ),
+        legacy={name: _legacy(name, getattr(legacy, name))
+                for name in LegacyEncodingsFile.model_fields},
+        ocr_phrases=phrases.phrases,
     )
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The rules of the package's folder, read once per process."""
+    return build()
+
+
