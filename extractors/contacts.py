@@ -14,18 +14,10 @@ import re
 from functools import lru_cache
 
 from extractors.base import Context, provenance
-from pipeline.rules import rules
 from pipeline.layout import looks_like_name
-from pipeline.normalize import LOWER, UPPER, fold
+from pipeline.normalize import fold
+from pipeline.rules import rules
 from schemas.record import Contact
-
-_NAME = rf"(?P<name>[{UPPER}][{LOWER}]+(?:\s+[{UPPER}][{LOWER}]+){{1,4}})"
-
-
-@lru_cache(maxsize=1)
-def _honorific_name() -> re.Pattern[str]:
-    words = "|".join(re.escape(h) for h in sorted(rules().honorifics, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W\d_])(?:{words})\s*{_NAME}")
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +29,8 @@ def _ner():
 
 def person_by_ner(sentence: str) -> str | None:
     tokens = _ner()(sentence)
-    names, current = [], []
+    names: list[str] = []
+    current: list[str] = []
     for token in tokens:
         word, tag = token[0], token[-1]
         if tag == "B-PER":
@@ -93,9 +86,9 @@ class ContactsExtractor:
             folded = fold(sentence)
             if not any(cue in folded for cue in r.contact_cues_folded) and not emails:
                 continue
-            m = _honorific_name().search(sentence)
+            m = r.honorific_name.search(sentence)  # "Anh Đào Ngọc Tuyển", "đ/c Lê Văn A"
             name = m.group("name") if m else None
-            if name is None and any(cue in folded for cue in ("LIEN HE", "DAU MOI")):
+            if name is None and any(cue in folded for cue in r.ner_cues_folded):
                 name = person_by_ner(sentence)
             first = Contact(
                 name=name, phone=phones[0] if phones else None, email=emails[0] if emails else None

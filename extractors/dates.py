@@ -9,10 +9,9 @@ goes to dateparser, loaded on first use only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 
-from extractors.base import DATE_NUMERIC, Context, make_date, provenance
+from extractors.base import Context, make_date, provenance
 from pipeline.rules import rules
 from schemas.record import Source
 
@@ -76,7 +75,7 @@ class IssueDateExtractor:
 def parse_loose_date(text: str) -> dt.date | None:
     """A date from other wordings (``13/9/2022``, ``13 tháng 9, 2022``, ``ngày 13 tháng Chín
     năm 2022``): the numeric regex first, then dateparser; None when neither reads it."""
-    m = re.search(DATE_NUMERIC, text)
+    m = rules().date_numeric.search(text)
     if m:
         return make_date(m.group("d"), m.group("m"), m.group("y"))
     parsed = _dateparser().parse(

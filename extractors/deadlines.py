@@ -9,18 +9,10 @@ and the worded form ``trước ngày 05 tháng 6 năm 2020``. A recurring deadli
 
 from __future__ import annotations
 
-import re
-
-from extractors.base import DATE_ANY, Context, date_from_match, provenance
+from extractors.base import Context, date_from_match, provenance
+from pipeline.document import Line
+from pipeline.rules import rules
 from schemas.record import Deadline
-
-_CUE = (
-    r"(?:trước|chậm nhất(?:\s+là)?(?:\s+vào)?|không\s+muộn\s+hơn|hạn\s+chót(?:\s+là)?|"
-    r"hạn\s+cuối(?:\s+là)?|thời\s+hạn(?:\s+là)?|đến\s+hết)"
-)
-_TIME = r"(?:(?:\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|')?)?)\s*,?\s*)?"
-_BULLET = re.compile(r"^[-–+•]\s*")  # a list item's dash is layout, not part of the sentence
-DEADLINE = re.compile(_CUE + r"\s+" + _TIME + r"(?:ngày\s+)" + DATE_ANY, re.IGNORECASE)
 
 
 class DeadlinesExtractor:
@@ -28,15 +20,16 @@ class DeadlinesExtractor:
     fields = ("deadlines",)
 
     def extract(self, ctx: Context) -> None:
+        r = rules()  # the cues and the hour are in dates.yaml
         view = ctx.body_view()
         found: list[Deadline] = []
-        lines = []
-        for m in DEADLINE.finditer(view.text):
+        lines: list[Line] = []
+        for m in r.deadline.finditer(view.text):
             date = date_from_match(m)
             if date is None:
                 continue
             s, e = view.sentence_at(m.start(), m.end())
-            sentence = _BULLET.sub("", view.text[s:e].strip())
+            sentence = r.sentence_bullet.sub("", view.text[s:e].strip())
             found.append(Deadline(date=date, text=sentence))
             lines.extend(view.lines_for(m.start(), m.end()))
         if found:

@@ -8,26 +8,24 @@ công văn is numbered.
 
 from __future__ import annotations
 
-import re
-
 from extractors.base import Context, provenance
-from pipeline.rules import rules
 from pipeline.layout import is_vv, type_of_title
+from pipeline.rules import DocType, rules
+from schemas.record import Provenance
 
 
-def type_from_code(code: str | None):
-    """The type a code names: ``QĐ-TTg`` or ``2025/NĐ-CP`` → Quyết định / Nghị định."""
+def type_from_code(code: str | None) -> DocType | None:
+    """The type a code names: ``QĐ-TTg`` or ``2025/NĐ-CP`` → Quyết định / Nghị định,
+    ``63/2025/QH15`` → Luật; a symbol without a type code (``BTTTT-HTQT``) → Công văn."""
     if not code:
         return None
     r = rules()
     symbol = code.rsplit("/", 1)[-1]
-    head = symbol.split("-", 1)[0]
-    if head in r.type_by_code:
-        return r.type_by_code[head]
-    if re.fullmatch(r"QH\d*", head):
-        return r.type_by_folded["LUAT"]
+    found = r.type_of_code(symbol.split("-", 1)[0])
+    if found is not None:
+        return found
     if "-" in symbol:
-        return r.type_by_code["CV"]
+        return r.plain_letter
     return None
 
 
@@ -37,21 +35,22 @@ class DocTypeExtractor:
 
     def extract(self, ctx: Context) -> None:
         z, rec = ctx.zones, ctx.record
-        found, prov = None, None
+        r = rules()
+        found: DocType | None = None
+        prov: Provenance | None = None
         if z.title is not None:
             found = type_of_title(z.title)
             prov = provenance([z.title], self.name)
         if found is None and rec.symbol:
-            head = rec.symbol.split("-", 1)[0]
-            if head in rules().type_by_code or re.fullmatch(r"QH\d*", head):
-                found = type_from_code(rec.symbol)
+            found = r.type_of_code(rec.symbol.split("-", 1)[0])
+            if found is not None:
                 prov = provenance([z.number], self.name, confidence=0.9)
         if found is None and z.subject and is_vv(z.subject[0]):
-            found = rules().type_by_code["CV"]
+            found = r.plain_letter
             prov = provenance([z.subject[0]], self.name, confidence=0.95)
         if found is None and rec.symbol and "-" in rec.symbol:
-            found = rules().type_by_code["CV"]
+            found = r.plain_letter
             prov = provenance([z.number], self.name, confidence=0.7)
-        if found is not None:
+        if found is not None and prov is not None:
             rec.set("doc_type", found.name, prov)
             rec.set("doc_type_code", found.code, prov)

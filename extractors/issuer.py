@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from extractors.base import Context, provenance
-from pipeline.rules import rules
 from pipeline.document import Line
 from pipeline.normalize import fold
+from pipeline.rules import rules
 
 _CONNECTOR = re.compile(r"(?:\bVÀ|[-,&])\s*$")
 

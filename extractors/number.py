@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from extractors.base import Context, provenance
+from pipeline.document import Line
 from pipeline.rules import rules
 
 
@@ -65,7 +66,8 @@ class NumberExtractor:
                 return
 
 
-def _next_line(lines: list, line: object) -> object | None:
+def _next_line(lines: list[Line], line: Line) -> Line | None:
+    """The line after ``line`` in its column (``/TTr-UBND`` under ``Số: O4``), if any."""
     for i, candidate in enumerate(lines[:-1]):
         if candidate is line:
             return lines[i + 1]

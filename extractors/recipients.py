@@ -8,27 +8,36 @@ joined to its line. Placeholders of dots (``Kính gửi: ……………``) give
 
 from __future__ import annotations
 
-import re
-
 from extractors.base import Context, provenance
 from pipeline.document import Line
-from pipeline.normalize import join_lines
+from pipeline.normalize import fold, join_lines
+from pipeline.rules import rules
 
-_BULLET = re.compile(r"^\s*[-–+•*]\s*")
-_HEAD = re.compile(r"^\s*(?:Kính\s*gửi|Nơi\s*nhận)\s*[:.]?\s*", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"^[\s.…_]*$")
+
+def head_end(text: str) -> int | None:
+    """Where the ``Kính gửi:`` or ``Nơi nhận:`` that opens ``text`` ends, None when none
+    does. The layout's anchors match the folded line, whose letters stand where the
+    line's do (one folded letter for each letter of an NFC line)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return None
+    anchors = rules().anchors
+    m = anchors["kinh_gui_folded"].match(folded) or anchors["noi_nhan_folded"].match(folded)
+    return m.end() if m else None
 
 
 def list_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    anchors = rules().anchors
+    bullet, placeholder = anchors["list_bullet"], anchors["placeholder"]
     items: list[tuple[list[str], list[Line]]] = []
     for k, ln in enumerate(lines):
         text = ln.text
         if k == 0:
-            text = _HEAD.sub("", text)
+            text = text[head_end(text) or 0:]
             if not text.strip():
                 continue
-        if _BULLET.match(text) or not items or k == 0:
-            items.append(([_BULLET.sub("", text)], [ln]))
+        if bullet.match(text) or not items or k == 0:
+            items.append(([bullet.sub("", text)], [ln]))
         else:
             items[-1][0].append(text)
             items[-1][1].append(ln)
@@ -37,7 +46,7 @@ def list_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
         text = join_lines(parts).strip().rstrip(";,").strip()
         if text.endswith(".") and not text.endswith(".)"):
             text = text[:-1].rstrip()
-        if text and not _PLACEHOLDER.match(text):
+        if text and not placeholder.match(text):
             out.append((text, src))
     return out
 
@@ -61,7 +70,7 @@ class DistributionExtractor:
         lines = ctx.zones.distribution
         if not lines:
             return
-        start = next((i for i, ln in enumerate(lines) if _HEAD.match(ln.text)), 0)
+        start = next((i for i, ln in enumerate(lines) if head_end(ln.text) is not None), 0)
         items = list_items(lines[start:])
         if items:
             ctx.record.set("distribution", [t for t, _ in items], provenance(lines, self.name))

@@ -9,28 +9,12 @@ the first date given for it; the letter's own code is not a reference.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
-from extractors.base import DATE_ANY, Context, date_from_match, provenance
+from extractors.base import Context, date_from_match, provenance
 from extractors.doc_type import type_from_code
-from pipeline.rules import rules
+from pipeline.document import Line
 from pipeline.normalize import fold
+from pipeline.rules import rules
 from schemas.record import Reference
-
-CODE = r"\d+[a-z]?(?:/(?:19|20)\d{2})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"
-
-
-@lru_cache(maxsize=1)
-def pattern() -> re.Pattern[str]:
-    r = rules()
-    words = sorted({t.name for t in r.doc_types} | set(r.reference_words), key=len, reverse=True)
-    word = "|".join(re.escape(w) for w in words)
-    return re.compile(
-        rf"(?P<word>(?<![^\W\d_])(?:{word}))(?P<name>\s+[^\d;:.]{{1,80}}?)??\s+(?:số\s+)?"
-        rf"(?P<code>{CODE})(?:\s*,?\s*(?:ngày\s+)?{DATE_ANY})?",
-        re.IGNORECASE,
-    )
 
 
 def canonical_type(word: str, code: str) -> str | None:
@@ -52,11 +36,13 @@ class ReferencesExtractor:
         rec = ctx.record
         own = {rec.code, f"/{rec.symbol}" if rec.symbol else None}
         by_code: dict[str, Reference] = {}
-        lines = []
+        lines: list[Line] = []
         named = rules().named_reference_words_folded
+        # a type or citing word, its name for a law, the code and a date (doc_types.yaml)
+        pattern = rules().reference
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
         for text, in_body in ((subject_text, False), (view.text, True)):
-            for m in pattern().finditer(text):
+            for m in pattern.finditer(text):
                 code = m.group("code")
                 if code in own:
                     continue

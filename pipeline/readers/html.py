@@ -8,7 +8,8 @@ without the motto is read whole.
 
 Block elements and ``<br>`` break lines; table cells are read left to right, each cell's lines
 together, so the two-column header comes out issuer first; ``<b>``/``<strong>`` over a whole
-line marks it bold.
+line marks it bold. The tags, the motto's words and the region's size are in
+``pipeline/rules/html.yaml``.
 """
 
 from __future__ import annotations
@@ -18,24 +19,18 @@ from lxml import etree
 
 from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError
-from pipeline.normalize import fold, normalize_line
+from pipeline.normalize import normalize_line
 from pipeline.options import DEFAULT, Options
 from pipeline.readers.text import decode
-
-BLOCK = {
-    "p", "div", "br", "tr", "td", "th", "li", "ul", "ol", "table", "tbody", "thead",
-    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer",
-    "blockquote", "pre", "hr", "dd", "dt", "dl", "center", "form", "main", "nav",
-}
-DROP = ("script", "style", "noscript", "svg", "template", "head", "iframe", "button")
-REGION_MIN_CHARS = 800
+from pipeline.rules import rules
 
 
-def _is_bold(el) -> bool:
-    if el.tag in ("b", "strong"):
+def _is_bold(el: lxml.html.HtmlElement) -> bool:
+    html = rules().html
+    if el.tag in html.bold_tags:
         return True
     style = (el.get("style") or "").replace(" ", "").lower()
-    return "font-weight:bold" in style or "font-weight:700" in style
+    return any(s in style for s in html.bold_styles)
 
 
 class _Linearizer:
@@ -52,13 +47,13 @@ class _Linearizer:
             self.lines.append(Line(text=""))
         self._parts = []
 
-    def walk(self, el, bold: bool = False) -> None:
+    def walk(self, el: lxml.html.HtmlElement, bold: bool = False) -> None:
         if not isinstance(el.tag, str):  # comments, processing instructions
             if el.tail:
                 self._parts.append((el.tail, bold))
             return
         tag = el.tag.lower()
-        block = tag in BLOCK
+        block = tag in rules().html.block_tags
         here_bold = bold or _is_bold(el)
         if block:
             self.flush()
@@ -72,13 +67,12 @@ class _Linearizer:
             self.flush()
 
 
-def _region(root):
-    for node in root.xpath("//text()[contains(., 'XÃ HỘI CHỦ NGHĨA') or contains(., 'XA HOI CHU NGHIA')]"):
-        if "CONG HOA" not in fold(str(node)) and "XA HOI CHU NGHIA" not in fold(str(node)):
-            continue
+def _region(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    html = rules().html
+    for node in root.xpath(html.motto_xpath):  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         el = node.getparent()
         while el is not None and el.getparent() is not None:
-            if len(el.text_content()) >= REGION_MIN_CHARS:
+            if len(el.text_content()) >= html.region_min_chars:
                 return el
             el = el.getparent()
     body = root.find("body")
@@ -91,7 +85,7 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise CorruptFileError(path, f"the HTML cannot be parsed ({exc})") from None
-    for el in root.xpath("//" + " | //".join(DROP)):
+    for el in root.xpath("//" + " | //".join(rules().html.drop_tags)):
         el.drop_tree()
     lin = _Linearizer()
     lin.walk(_region(root))
