@@ -25,7 +25,7 @@ from typing import Protocol
 from pipeline.document import Document, Line
 from pipeline.layout import Zones
 from pipeline.normalize import UPPER, join_lines
-from schemas.record import Provenance, Record
+from schemas.record import Provenance, Record, union
 
 
 @dataclass
@@ -49,33 +49,32 @@ class Context:
 
 
 class Extractor(Protocol):
-    name: str
-    fields: tuple[str, ...]
+    """Reads one family of fields. ``name`` and ``fields`` are read, never set, so a class
+    may declare ``fields = ("subject",)`` and still be an extractor."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def fields(self) -> tuple[str, ...]: ...
 
     def extract(self, ctx: Context) -> None: ...
 
 
-def provenance(lines: Iterable[Line], extractor: str, text: str | None = None,
+def provenance(lines: Iterable[Line | None], extractor: str, text: str | None = None,
                confidence: float | None = None) -> Provenance:
-    """Provenance of a value read from ``lines``: first page, union box on that page."""
-    lines = [ln for ln in lines if ln is not None]
-    if not lines:
+    """Provenance of a value read from ``lines``: first page, union box on that page. A zone
+    that is missing (``None``, a letter without a number line) is skipped."""
+    found = [ln for ln in lines if ln is not None]
+    if not found:
         return Provenance(page=None, bbox=None, text=text or "", extractor=extractor)
-    first = lines[0]
-    same_page = [ln for ln in lines if ln.page == first.page and ln.bbox is not None]
-    bbox = None
-    if same_page:
-        bbox = (
-            min(ln.bbox[0] for ln in same_page),  # type: ignore[index]
-            min(ln.bbox[1] for ln in same_page),  # type: ignore[index]
-            max(ln.bbox[2] for ln in same_page),  # type: ignore[index]
-            max(ln.bbox[3] for ln in same_page),  # type: ignore[index]
-        )
-    conf = confidence if confidence is not None else min(ln.confidence for ln in lines)
+    first = found[0]
+    bbox = union(ln.bbox for ln in found if ln.page == first.page)
+    conf = confidence if confidence is not None else min(ln.confidence for ln in found)
     return Provenance(
         page=first.page,
         bbox=bbox,
-        text=text if text is not None else join_lines([ln.text for ln in lines]),
+        text=text if text is not None else join_lines([ln.text for ln in found]),
         source=first.source,
         extractor=extractor,
         confidence=round(conf, 3),
@@ -99,7 +98,8 @@ class TextView:
             text = ln.text
             if parts:
                 prev = parts[-1]
-                sep = "" if prev.endswith("-") and prev[-2:-1].isalpha() and text[:1].islower() else " "
+                hyphenated = prev.endswith("-") and prev[-2:-1].isalpha() and text[:1].islower()
+                sep = "" if hyphenated else " "
                 parts.append(sep)
                 pos += len(sep)
             self.starts.append(pos)
@@ -115,7 +115,8 @@ class TextView:
         return self.lines[i: j + 1]
 
     _SENTENCE_END = re.compile(
-        r"(?<=[.;!?])(?<!\b[A-ZĐ]\.)\s+(?=[(\-–+•\d“\"" + UPPER + r"])|(?<=:)\s+(?=[-–+•]\s)|(?<=\./\.)\s*"
+        r"(?<=[.;!?])(?<!\b[A-ZĐ]\.)\s+(?=[(\-–+•\d“\"" + UPPER + r"])"
+        r"|(?<=:)\s+(?=[-–+•]\s)|(?<=\./\.)\s*"
     )
 
     def sentence_at(self, start: int, end: int) -> tuple[int, int]:
@@ -123,26 +124,29 @@ class TextView:
         s = 0
         for m in self._SENTENCE_END.finditer(self.text, 0, start):
             s = m.end()
-        m = self._SENTENCE_END.search(self.text, end)
-        e = m.start() if m else len(self.text)
+        after = self._SENTENCE_END.search(self.text, end)
+        e = after.start() if after else len(self.text)
         return s, e
 
 
 # ---------------------------------------------------------------------------- dates
-
-DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
-DATE_WORDS = r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>(?:19|20)\d{2})"
-DATE_ANY = rf"(?:{DATE_NUMERIC}|{DATE_WORDS})"
+# The date patterns are in pipeline/rules/dates.yaml; these turn their groups into a date.
 
 
-def make_date(day: str | int | None, month: str | int | None, year: str | int | None) -> dt.date | None:
+def make_date(day: str | int | None, month: str | int | None,
+              year: str | int | None) -> dt.date | None:
+    """``make_date("31", "2", "2024")`` is None: a day the calendar lacks is no date."""
+    if day is None or month is None or year is None:
+        return None
     try:
-        return dt.date(int(year), int(month), int(day))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
         return None
 
 
 def date_from_match(m: re.Match[str]) -> dt.date | None:
+    """The date a match of ``dates.yaml``'s patterns holds: groups ``d``/``m``/``y`` for
+    ``4/6/2021``, ``d2``/``m2``/``y2`` for ``05 tháng 6 năm 2020``."""
     g = m.groupdict()
     if g.get("d") is not None:
         return make_date(g["d"], g["m"], g["y"])

@@ -14,6 +14,7 @@ extractor="number", ...)``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from dataclasses import field as dc_field
 from enum import Enum
@@ -42,6 +43,19 @@ class Source(str, Enum):
 
 
 BBox = tuple[float, float, float, float]
+
+
+def union(boxes: Iterable[BBox | None]) -> BBox | None:
+    """The smallest box holding every box given (``None`` ones skipped): the box of a field
+    read from several lines, or of a line from its words. ``None`` when there is none."""
+    x0 = y0 = float("inf")
+    x1 = y1 = float("-inf")
+    for box in boxes:
+        if box is None:
+            continue
+        x0, y0 = min(x0, box[0]), min(y0, box[1])
+        x1, y1 = max(x1, box[2]), max(y1, box[3])
+    return None if x0 == float("inf") else (x0, y0, x1, y1)
 
 
 @dataclass(slots=True)
