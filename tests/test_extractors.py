@@ -12,7 +12,8 @@ from pipeline.runner import process_bytes
 from tests.conftest import ROOT
 
 
-def letter(header: list[str], body: list[str] | None = None, footer: list[str] | None = None) -> str:
+def letter(header: list[str], body: list[str] | None = None,
+           footer: list[str] | None = None) -> str:
     body = body or ["Nội dung văn bản./."]
     footer = footer or ["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "", "GIÁM ĐỐC", "", "Lê Văn An"]
     return "\n".join(header + [""] + body + [""] + footer)
@@ -87,13 +88,15 @@ def test_number_line_as_ocr_leaves_it(tmp_path, monkeypatch, issuer_lines, numbe
 )
 def test_date_line(line, place, date, year, month):
     rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", line]))
-    assert (rec.place, rec.issue_date, rec.issue_year, rec.issue_month) == (place, date, year, month)
+    got = (rec.place, rec.issue_date, rec.issue_year, rec.issue_month)
+    assert got == (place, date, year, month)
 
 
 @pytest.mark.parametrize(
     "block, authority, title, name",
     [
-        (["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "", "Phan Tâm"], "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Phan Tâm"),
+        (["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "", "Phan Tâm"],
+         "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Phan Tâm"),
         (["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "(Đã ký)", "Phùng Tô Long"],
          "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Phùng Tô Long"),
         (["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "Trần Hoàng Tuấn"],
@@ -103,7 +106,8 @@ def test_date_line(line, place, date, year, month):
     ],
 )
 def test_signature_block(block, authority, title, name):
-    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], footer=["Nơi nhận:", "- Lưu: VT.", ""] + block))
+    footer = ["Nơi nhận:", "- Lưu: VT.", ""] + block
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], footer=footer))
     assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (authority, title, name)
 
 
@@ -145,7 +149,8 @@ def test_doc_type(header, doc_type, code):
      ("HOẢ TỐC", "HỎA TỐC", None)],
 )
 def test_marks(mark_line, urgency, secrecy):
-    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", mark_line, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]))
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP", mark_line, motto]))
     assert (rec.urgency, rec.secrecy) == (urgency, secrecy)
 
 
@@ -173,7 +178,8 @@ def test_deadlines(sentence, date):
          [("Công văn", "1453/BTTTT-HTQT", dt.date(2021, 5, 7))]),
         ("Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;", [("Luật", "63/2025/QH15", None)]),
         ("Theo Văn bản số 4247/BTTTT-THH và Quyết định 505/QĐ-TTg ngày 22 tháng 4 năm 2022.",
-         [("Công văn", "4247/BTTTT-THH", None), ("Quyết định", "505/QĐ-TTg", dt.date(2022, 4, 22))]),
+         [("Công văn", "4247/BTTTT-THH", None),
+          ("Quyết định", "505/QĐ-TTg", dt.date(2022, 4, 22))]),
     ],
 )
 def test_references(sentence, refs):
