@@ -1,4 +1,4 @@
-"""The extractor contract and the registry.
+"""The extractor contract, and what extractors share: the context, provenance, a text view.
 
 An extractor reads one family of fields from the zones of a letter and writes them into the
 record with their provenance::
@@ -8,9 +8,9 @@ record with their provenance::
         fields = ("number", "symbol", "code")
         def extract(self, ctx: Context) -> None: ...
 
-Extractors run in ``ORDER``; a later one may read what an earlier one wrote (the type reads
-the symbol). An extractor that raises does not stop the others: the runner records the error
-and marks the document ``partial``. ``get(name)`` fails with the list of known names.
+Extractors run in the order of :mod:`extractors.registry`; a later one may read what an
+earlier one wrote (the type reads the symbol). An extractor that raises does not stop the
+others: the runner records the error and marks the document ``partial``.
 """
 
 from __future__ import annotations
@@ -151,59 +151,3 @@ def date_from_match(m: re.Match[str]) -> dt.date | None:
     if g.get("d") is not None:
         return make_date(g["d"], g["m"], g["y"])
     return make_date(g.get("d2"), g.get("m2"), g.get("y2"))
-
-
-# ---------------------------------------------------------------------------- registry
-
-def _registry() -> dict[str, Extractor]:
-    from extractors import (
-        contacts,
-        deadlines,
-        doc_type,
-        issuer,
-        marks,
-        number,
-        recipients,
-        references,
-        signatures,
-        signer,
-        stamped,
-        subject,
-    )
-    from extractors import dates as dates_mod
-
-    items: list[Extractor] = [
-        number.NumberExtractor(),
-        doc_type.DocTypeExtractor(),
-        issuer.IssuerExtractor(),
-        dates_mod.IssueDateExtractor(),
-        stamped.StampedExtractor(),
-        subject.SubjectExtractor(),
-        recipients.RecipientsExtractor(),
-        recipients.DistributionExtractor(),
-        signer.SignerExtractor(),
-        deadlines.DeadlinesExtractor(),
-        references.ReferencesExtractor(),
-        contacts.ContactsExtractor(),
-        marks.MarksExtractor(),
-        signatures.SignaturesExtractor(),
-    ]
-    return {e.name: e for e in items}
-
-
-_REGISTRY: dict[str, Extractor] | None = None
-
-
-def registry() -> dict[str, Extractor]:
-    global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = _registry()
-    return _REGISTRY
-
-
-def get(name: str) -> Extractor:
-    reg = registry()
-    try:
-        return reg[name]
-    except KeyError:
-        raise KeyError(f"unknown extractor {name!r}; known: {', '.join(reg)}") from None

@@ -14,7 +14,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.base import Context, registry
+from extractors.base import Context
+from extractors.registry import registry
 from pipeline.errors import VanthuError
 from pipeline.layout import zone
 from pipeline.options import DEFAULT, Options
@@ -71,7 +72,7 @@ def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
                 "no text layer on any page (a scanned document) and no OCR"
                 + (f": {why}" if why else "")
             )
-        _run_extractors(Context(doc=doc, zones=zone(doc), record=rec), text=False)
+        run_extractors(Context(doc=doc, zones=zone(doc), record=rec), text=False)
         return rec
     if empty:
         rec.warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}")
@@ -82,7 +83,7 @@ def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
         rec.status = Status.FAILED
         rec.errors.append(f"internal error while finding the layout: {exc!r}")
         return rec
-    _run_extractors(Context(doc=doc, zones=zones, record=rec))
+    run_extractors(Context(doc=doc, zones=zones, record=rec))
     missing = [f for f in CORE_FIELDS if getattr(rec, f) in (None, "", [])]
     if missing:
         rec.warnings.append(f"not found: {', '.join(missing)}")
@@ -90,9 +91,13 @@ def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
     return rec
 
 
-def _run_extractors(ctx: Context, *, text: bool = True) -> None:
-    """Every registered extractor in order; with ``text=False`` (a page image without a text
-    layer) only those that read something else than the text, such as signatures."""
+def run_extractors(ctx: Context, *, text: bool = True) -> None:
+    """Every registered extractor over ``ctx``, in the registry's order, each failure said in
+    the record's errors; with ``text=False`` (a page image without a text layer) only those
+    that read something else than the text, such as signatures.
+
+    The step a test or a notebook calls to run the extractors on a document it built itself
+    (``Context(doc=doc, zones=zone(doc), record=Record(...))``)."""
     for name, extractor in registry().items():
         if not text and getattr(extractor, "needs_text", True):
             continue
