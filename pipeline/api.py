@@ -1,44 +1,39 @@
 """The library face of vanthu, for notebooks and scripts.
 
     >>> from pipeline import extract, ingest, read_dataset
-    >>> rec = extract("samples/pdf/cv-bxd-1204.pdf")
+    >>> rec = extract("samples/generated/cv-sxd-1204.pdf")
     >>> rec.code, rec.issue_date, rec.provenance["code"].page
+    ('1204/SXD-QLN', datetime.date(2024, 11, 18), 1)
     >>> report = ingest(["samples"], "out/samples")
     >>> df = read_dataset("out/samples")            # documents, dates as dates, lists as lists
 
-``ingest`` walks folders recursively, skips what the dataset already holds, runs the rest
-(in parallel when ``workers > 1``) and returns a :class:`RunReport` that says what failed.
+``ingest`` walks folders recursively, asks the dataset's sink (:mod:`pipeline.sinks`) what it
+already holds, runs the rest on an executor (:mod:`pipeline.executors`: this process, or a
+pool of processes when ``workers > 1``), hands each record to the sink, and returns a
+:class:`RunReport` that says what failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline import ocr
 from pipeline.errors import VanthuError
+from pipeline.executors import DocumentTask, make_executor
 from pipeline.options import DEFAULT, Options
-from pipeline.runner import failed_record, process_file
-from pipeline.sinks import DatasetWriter, iter_parts, known_keys, write_run_log
+from pipeline.runner import process_file
+from pipeline.sinks import DEFAULT_SINK, open_sink
 from schemas.arrow import TABLES
 from schemas.record import Record, Status
-
-
-class NoInputError(VanthuError):
-    code = "no_input"
 
 
 def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False,
@@ -102,73 +97,10 @@ class RunReport:
     def failed(self) -> int:
         return self.by_status.get(Status.FAILED.value, 0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("records")
         return d
-
-
-class _Known:
-    """Which (doc_id, path) keys the dataset already holds, and the run's options; set once
-    per worker process."""
-
-    keys: dict[tuple[str, str], str] = {}
-    retry_failed = False
-    options: Options = DEFAULT
-
-    @classmethod
-    def set(cls, keys: dict[tuple[str, str], str], retry_failed: bool,
-            options: Options = DEFAULT, pages_done: Any = None) -> None:
-        cls.keys, cls.retry_failed, cls.options = keys, retry_failed, options
-        ocr.PAGE_DONE = pages_done
-
-    @classmethod
-    def skip(cls, doc_id: str, path: str) -> bool:
-        status = cls.keys.get((doc_id, path))
-        if status is None:
-            return False
-        return not (cls.retry_failed and status == Status.FAILED.value)
-
-
-def _process_one(path: str) -> Record | None:
-    return process_file(path, skip=_Known.skip, options=_Known.options)
-
-
-def _process_chunk(paths: list[str]) -> list[Record | None]:
-    return [_process_one(p) for p in paths]
-
-
-def _run_parallel(files: list[str], workers: int, known: dict, retry_failed: bool,
-                  options: Options, pages_done: Any) -> Iterator[Record | None]:
-    """Results in input order (None for a file already in the dataset), computed by
-    ``workers`` processes, batches of files a task.
-
-    A worker that dies (a crash inside a native library on a damaged file) loses its batch:
-    those files are run again one per process, so only the file that kills its process gets
-    a failed record.
-    """
-    chunk = max(1, min(32, len(files) // (workers * 4) or 1))
-    batches = [files[i: i + chunk] for i in range(0, len(files), chunk)]
-    init = (known, retry_failed, options, pages_done)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_Known.set, initargs=init) as pool:
-        futures = [pool.submit(_process_chunk, b) for b in batches]
-        for batch, fut in zip(batches, futures):
-            try:
-                yield from fut.result()
-            except BrokenProcessPool:
-                yield from _isolated(batch, init)
-            except Exception as exc:
-                for p in batch:
-                    yield failed_record(p, f"internal error: {exc!r}")
-
-
-def _isolated(paths: list[str], init: tuple) -> Iterator[Record | None]:
-    for p in paths:
-        try:
-            with ProcessPoolExecutor(max_workers=1, initializer=_Known.set, initargs=init) as pool:
-                yield pool.submit(_process_one, p).result()
-        except BrokenProcessPool:
-            yield failed_record(p, "the reader crashed on this file (damaged or hostile content)")
 
 
 def ingest(
@@ -181,6 +113,8 @@ def ingest(
     keep_records: bool = False,
     options: Options = DEFAULT,
     page_progress: Callable[[int], None] | None = None,
+    executor: str = "local",
+    sink: str = DEFAULT_SINK,
 ) -> RunReport:
     """Process every file under ``paths`` not yet in the dataset at ``out``.
 
@@ -189,16 +123,18 @@ def ingest(
     added, ``read_dataset`` keeps the newest); ``progress``: called with each record;
     ``options``: what to read besides the text (see :class:`pipeline.options.Options`);
     OCR results are cached in ``out/.ocr-cache`` unless ``options.ocr_cache`` says where;
-    ``page_progress``: called about twice a second with the number of pages OCRed so far.
+    ``page_progress``: called about twice a second with the number of pages OCRed so far;
+    ``executor`` and ``sink``: where documents run and how the dataset is stored, by their
+    registry names (:data:`pipeline.executors.EXECUTORS`, :data:`pipeline.sinks.SINKS`).
     """
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    report = RunReport(run_id=run_id, out=str(out), started_at=dt.datetime.now(dt.timezone.utc))
+    started = dt.datetime.now(dt.timezone.utc)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    report = RunReport(run_id=run_id, out=str(out), started_at=started)
     files, problems = discover(paths)
     report.problems = problems
     report.inputs = len(files)
-    known = known_keys(out)
+    dataset = open_sink(out, sink)
     todo = [str(f) for f in files]
-    writer = DatasetWriter(out, run_id)
     workers = workers or os.cpu_count() or 1
     if len(todo) < 8:
         workers = 1
@@ -206,21 +142,18 @@ def ingest(
         options = replace(options, ocr_cache=str(Path(out) / ".ocr-cache"))
     if options.ocr_threads == 0:  # the cores are shared between the worker processes
         options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // workers))
-    pages_done = mp.get_context().Value("i", 0)
+    task = DocumentTask(options=options, known=dataset.known_keys(), retry_failed=retry_failed)
+    runner = make_executor(executor, workers=workers)
+    writer = dataset.writer(run_id)
     stop = threading.Event()
     if page_progress is not None:
         def poll() -> None:
             while not stop.wait(0.5):
-                page_progress(pages_done.value)
+                page_progress(runner.pages_done())
 
         threading.Thread(target=poll, daemon=True).start()
-    if workers > 1:
-        results = _run_parallel(todo, workers, known, retry_failed, options, pages_done)
-    else:
-        _Known.set(known, retry_failed, options, pages_done)
-        results = (_process_one(p) for p in todo)
     try:
-        for rec in results:
+        for rec in runner.run(task, todo):
             if rec is None:
                 report.skipped += 1
                 continue
@@ -236,25 +169,22 @@ def ingest(
     finally:
         stop.set()
         if page_progress is not None:
-            page_progress(pages_done.value)
+            page_progress(runner.pages_done())
         writer.close()
         report.finished_at = dt.datetime.now(dt.timezone.utc)
-        write_run_log(out, run_id, report.as_dict())
+        dataset.write_run_log(run_id, report.as_dict())
     return report
 
 
 # ---------------------------------------------------------------------------- reading back
 
-_LIST_COLUMNS = ("errors", "warnings", "recipients", "distribution", "signatures", "deadlines",
-                 "references", "contacts")
 
-
-def read_table(out: str | os.PathLike[str], table: str = "documents") -> pa.Table:
-    parts = list(iter_parts(out, table))
-    schema = TABLES[table]
-    if not parts:
-        return schema.empty_table()
-    return pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
+def read_table(out: str | os.PathLike[str], table: str = "documents",
+               sink: str = DEFAULT_SINK) -> pa.Table:
+    """One table of the dataset as stored, every row (as Arrow)."""
+    if table not in TABLES:
+        raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
+    return open_sink(out, sink).read_table(table)
 
 
 def read_dataset(out: str | os.PathLike[str], table: str = "documents") -> pd.DataFrame:
@@ -264,10 +194,8 @@ def read_dataset(out: str | os.PathLike[str], table: str = "documents") -> pd.Da
     are timezone-aware, counts are nullable integers, list columns hold Python lists. When a
     file was processed more than once (``retry_failed``), the newest row is kept.
     """
-    if table not in TABLES:
-        raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
     tbl = read_table(out, table)
-    data = {}
+    data: dict[str, Any] = {}
     for name in tbl.column_names:
         col = tbl.column(name)
         if pa.types.is_list(col.type) or pa.types.is_struct(col.type):

@@ -1,4 +1,4 @@
-"""The Parquet dataset: append-only parts, committed atomically, and what is already in it.
+"""The Parquet sink: append-only parts, committed atomically, and what is already in it.
 
 Layout of a dataset directory::
 
@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,7 +32,9 @@ from schemas.record import Record
 TABLE_ORDER = ("fields", "signatures", "documents")
 
 
-class DatasetWriter:
+class ParquetWriter:
+    """Records of one run, written as one part per table every ``batch_size`` records."""
+
     def __init__(self, out: str | os.PathLike[str], run_id: str, batch_size: int = 500) -> None:
         self.out = Path(out)
         self.run_id = run_id
@@ -51,7 +54,7 @@ class DatasetWriter:
     def flush(self) -> None:
         if not self._pending:
             return
-        rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
         for rec in self._pending:
             for table, table_rows in record_rows(rec).items():
                 rows[table].extend(table_rows)
@@ -77,32 +80,46 @@ class DatasetWriter:
             pass
 
 
-def known_keys(out: str | os.PathLike[str]) -> dict[tuple[str, str], str]:
-    """(doc_id, source_path) → status of every row already in the dataset."""
-    folder = Path(out) / "documents"
-    keys: dict[tuple[str, str], str] = {}
-    if not folder.is_dir():
+class ParquetSink:
+    """A dataset folder of Parquet parts (see the module's docstring for the layout)."""
+
+    kind = "parquet"
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.root = Path(out)
+
+    def writer(self, run_id: str) -> ParquetWriter:
+        return ParquetWriter(self.root, run_id)
+
+    def parts(self, table: str) -> list[Path]:
+        return sorted((self.root / table).glob("*.parquet"))
+
+    def known_keys(self) -> dict[tuple[str, str], str]:
+        """(doc_id, source_path) → status of every row already in the dataset."""
+        keys: dict[tuple[str, str], str] = {}
+        for part in self.parts("documents"):
+            table = pq.read_table(part, columns=["doc_id", "source_path", "status"])
+            for doc_id, path, status in zip(
+                table.column("doc_id").to_pylist(),
+                table.column("source_path").to_pylist(),
+                table.column("status").to_pylist(),
+                strict=True,
+            ):
+                keys[(doc_id, path)] = status
         return keys
-    for part in sorted(folder.glob("*.parquet")):
-        table = pq.read_table(part, columns=["doc_id", "source_path", "status"])
-        for doc_id, path, status in zip(
-            table.column("doc_id").to_pylist(),
-            table.column("source_path").to_pylist(),
-            table.column("status").to_pylist(),
-        ):
-            keys[(doc_id, path)] = status
-    return keys
 
+    def read_table(self, table: str) -> pa.Table:
+        schema = TABLES[table]
+        parts = self.parts(table)
+        if not parts:
+            return schema.empty_table()
+        return pa.concat_tables(pq.read_table(p, schema=schema) for p in parts)
 
-def write_run_log(out: str | os.PathLike[str], run_id: str, report: dict) -> Path:
-    folder = Path(out) / "_runs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{run_id}.json"
-    tmp = folder / f".{run_id}.json.tmp"
-    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def iter_parts(out: str | os.PathLike[str], table: str) -> Iterable[Path]:
-    return sorted((Path(out) / table).glob("*.parquet"))
+    def write_run_log(self, run_id: str, report: Mapping[str, Any]) -> Path:
+        folder = self.root / "_runs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{run_id}.json"
+        tmp = folder / f".{run_id}.json.tmp"
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
+        os.replace(tmp, path)
+        return path
