@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from enum import Enum
 from typing import Any
@@ -39,7 +39,6 @@ class Source(str, Enum):
     OCR = "ocr"
     SIGNATURE_WIDGET = "signature_widget"
     SIGNATURE_DICT = "signature_dict"
-    NLP = "nlp"
 
 
 BBox = tuple[float, float, float, float]
@@ -203,5 +202,3 @@ class Record:
             out.pop("provenance")
         return out
 
-
-RECORD_COLUMNS = tuple(f.name for f in fields(Record) if f.name != "provenance")
