@@ -10,7 +10,8 @@ is how the trích yếu (subject) is set under a document's type name.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from schemas.record import BBox, Source
 
@@ -35,7 +36,7 @@ class Page:
     number: int
     width: float | None = None
     height: float | None = None
-    lines: list[Line] = field(default_factory=list)
+    lines: list[Line] = dataclasses.field(default_factory=list)
     has_text: bool = True
     ocr: bool = False  # the lines were read from the page image
 
@@ -53,7 +54,7 @@ class SignatureField:
     field: str | None
     page: int | None = None
     bbox: BBox | None = None
-    lines: list[Line] = field(default_factory=list)
+    lines: list[Line] = dataclasses.field(default_factory=list)
     signed: bool = False
     kind: str | None = None  # /Sig or /DocTimeStamp
     subfilter: str | None = None
@@ -69,17 +70,17 @@ class SignatureField:
     intact: bool | None = None
     coverage: str | None = None
     modified_after: str | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Document:
     path: str
     format: str
-    pages: list[Page] = field(default_factory=list)
-    signature_fields: list[SignatureField] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    pages: list[Page] = dataclasses.field(default_factory=list)
+    signature_fields: list[SignatureField] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
