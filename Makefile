@@ -25,8 +25,10 @@ bench: setup
 	$(BIN)/python bench/bench_signatures.py
 	$(BIN)/python bench/bench_ocr.py
 
+# ruff on everything, mypy on the packages (pyproject.toml [tool.mypy])
 lint: setup
-	$(BIN)/ruff check pipeline extractors schemas tests bench scripts
+	$(BIN)/ruff check pipeline extractors schemas tests bench scripts notebooks
+	$(BIN)/mypy
 
 regen-samples: setup
 	$(BIN)/python scripts/make_samples.py

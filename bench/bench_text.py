@@ -93,7 +93,8 @@ def main() -> None:
         t = time.perf_counter()
         report = ingest([tmp_path / "corpus"], tmp_path / "ds-all", workers=None)
         full = report.processed / (time.perf_counter() - t)
-        print(f"documents: {len(files)} text PDFs ({sum(f.stat().st_size for f in files) >> 20} MB)")
+        size_mb = sum(f.stat().st_size for f in files) >> 20
+        print(f"documents: {len(files)} text PDFs ({size_mb} MB)")
         print(f"bare PyMuPDF get_text      : {bare:8.1f} docs/s")
         print(f"vanthu pipeline, 1 process : {ours:8.1f} docs/s   ratio {ours / bare:.2f}")
         print(f"vanthu ingest, all cores   : {full:8.1f} docs/s   ratio {full / bare:.2f}"

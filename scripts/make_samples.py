@@ -33,7 +33,8 @@ LETTERS = [
         "date": "Bình Định, ngày 15 tháng 3 năm 2025",
         "title": None,
         "subject": [],
-        "kinh_gui": ["Ủy ban nhân dân các huyện, thị xã, thành phố;", "Ban Quản lý Khu kinh tế tỉnh."],
+        "kinh_gui": ["Ủy ban nhân dân các huyện, thị xã, thành phố;",
+                     "Ban Quản lý Khu kinh tế tỉnh."],
         "body": [
             "Thực hiện Công văn số 512/UBND-KT ngày 02/3/2025 của Ủy ban nhân dân tỉnh về việc "
             "triển khai Đề án đầu tư xây dựng ít nhất 01 triệu căn hộ nhà ở xã hội, Sở Xây dựng "
@@ -41,7 +42,8 @@ LETTERS = [
             "Báo cáo gửi về Sở Xây dựng trước ngày 30/3/2025 để tổng hợp, báo cáo Ủy ban nhân "
             "dân tỉnh theo quy định tại Quyết định số 444/QĐ-TTg ngày 27/02/2025 của Thủ tướng "
             "Chính phủ.",
-            "Mọi chi tiết xin liên hệ Ông Lê Văn Hải, Phòng Quản lý nhà, điện thoại: 0256.3822.123, "
+            "Mọi chi tiết xin liên hệ Ông Lê Văn Hải, Phòng Quản lý nhà, "
+            "điện thoại: 0256.3822.123, "
             "email: lvhai@sxd.binhdinh.gov.vn.",
             "Sở Xây dựng đề nghị các cơ quan, đơn vị quan tâm phối hợp thực hiện./.",
         ],
@@ -72,7 +74,8 @@ LETTERS = [
             "thành việc xây dựng kế hoạch hoạt động chậm nhất ngày 15 tháng 8 năm 2024.",
             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.",
         ],
-        "noi_nhan": ["- Như Điều 2;", "- TT Tỉnh ủy;", "- CT, các PCT UBND tỉnh;", "- Lưu: VT, TH."],
+        "noi_nhan": ["- Như Điều 2;", "- TT Tỉnh ủy;", "- CT, các PCT UBND tỉnh;",
+                     "- Lưu: VT, TH."],
         "authority": ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"],
         "signer_title": "PHÓ CHỦ TỊCH",
         "signer": "Nguyễn Văn Bình",
@@ -223,7 +226,8 @@ def write_docx(letter: dict, path: Path) -> None:
     head = doc.add_table(rows=1, cols=2)
     left = [(t, False) for t in letter["parent"]] + [(t, True) for t in letter["issuer"]]
     left += [("_______", False), (letter["number"], False)] + [(t, False) for t in letter["vv"]]
-    right = [(MOTTO[0], True), (MOTTO[1], True), ("________________", False), (letter["date"], False)]
+    right = [(MOTTO[0], True), (MOTTO[1], True), ("________________", False),
+             (letter["date"], False)]
     cell_lines(head.rows[0].cells[0], left)
     cell_lines(head.rows[0].cells[1], right)
     if letter["mark"]:
@@ -246,7 +250,8 @@ def write_docx(letter: dict, path: Path) -> None:
     for para in letter["body"]:
         doc.add_paragraph(para)
     foot = doc.add_table(rows=1, cols=2)
-    cell_lines(foot.rows[0].cells[0], [("Nơi nhận:", True)] + [(t, False) for t in letter["noi_nhan"]])
+    cell_lines(foot.rows[0].cells[0],
+               [("Nơi nhận:", True)] + [(t, False) for t in letter["noi_nhan"]])
     right = [(t, True) for t in letter["authority"] + [letter["signer_title"]]]
     right += [("", False), ("", False), (letter["signer"], True)]
     cell_lines(foot.rows[0].cells[1], right)
@@ -277,7 +282,8 @@ def write_html(letter: dict, path: Path) -> None:
         tag = ("<b>", "</b>") if bold else ("", "")
         return "".join(f"<p>{tag[0]}{t}{tag[1]}</p>" for t in lines)
 
-    left = ps(letter["parent"]) + ps(letter["issuer"], True) + ps([letter["number"]]) + ps(letter["vv"])
+    left = (ps(letter["parent"]) + ps(letter["issuer"], True) + ps([letter["number"]])
+            + ps(letter["vv"]))
     right = ps(MOTTO, True) + ps([letter["date"]])
     parts = [
         "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>"

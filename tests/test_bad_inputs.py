@@ -68,7 +68,8 @@ def test_batch_goes_on_and_every_file_has_a_record(tmp_path):
     assert report.by_status == {"failed": len(CASES), "ok": 1}
     df = read_dataset(tmp_path / "ds")
     assert len(df) == len(CASES) + 1
-    assert set(df.loc[df.status == "failed", "source_path"].str.rsplit("/", n=1).str[-1]) == set(CASES)
+    failed = df.loc[df.status == "failed", "source_path"]
+    assert set(failed.str.rsplit("/", n=1).str[-1]) == set(CASES)
     assert all(len(e) == 1 for e in df.loc[df.status == "failed", "errors"])
 
 

@@ -74,7 +74,8 @@ def test_text_pdf_signatures(label):
         (s.field, s.page, s.signer, s.signed_at.isoformat(), s.fills) for s in rec.signatures
     )
     expected = sorted(
-        (s["field"], s["page"], s["signer"], s["signed_at"], s["fills"]) for s in label["signatures"]
+        (s["field"], s["page"], s["signer"], s["signed_at"], s["fills"])
+        for s in label["signatures"]
     )
     assert got == expected
     for sig in rec.signatures:
@@ -110,12 +111,13 @@ SCANS = load_labels("scans.json")
 def test_scan_signatures(label):
     rec = process_file(shared_file(label["file"]))
     got = [(s.signer, s.signed_at) for s in rec.signatures]
-    expected = [(s["signer"], dt.datetime.fromisoformat(s["signed_at"])) for s in label["signatures"]]
+    expected = [(s["signer"], dt.datetime.fromisoformat(s["signed_at"]))
+                for s in label["signatures"]]
     assert got == expected
     def words(text):  # the label joins the stamp's sentences, the widget wraps them in lines
         return re.sub(r"\s*\|\s*", " ", text)
 
-    for sig, lab in zip(rec.signatures, label["signatures"]):
+    for sig, lab in zip(rec.signatures, label["signatures"], strict=True):
         assert words(sig.stamp_text) == words(lab["stamp_text"])
         assert sig.intact is True and sig.source == "signature_dict"
 
