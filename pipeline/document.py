@@ -9,8 +9,8 @@ is how the trích yếu (subject) is set under a document's type name.
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 
 from schemas.record import BBox, Source
