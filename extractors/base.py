@@ -49,14 +49,21 @@ class Context:
 
 
 class Extractor(Protocol):
-    """Reads one family of fields. ``name`` and ``fields`` are read, never set, so a class
-    may declare ``fields = ("subject",)`` and still be an extractor."""
+    """Reads one family of fields. The attributes are read, never set, so a class may
+    declare ``fields = ("subject",)`` and still be an extractor.
+
+    ``needs_text``: whether the extractor reads the letter's text. On a page image that
+    neither a text layer nor OCR gave text for, only extractors with ``needs_text = False``
+    run (the PDF's signatures are still there)."""
 
     @property
     def name(self) -> str: ...
 
     @property
     def fields(self) -> tuple[str, ...]: ...
+
+    @property
+    def needs_text(self) -> bool: ...
 
     def extract(self, ctx: Context) -> None: ...
 

@@ -62,6 +62,7 @@ def _phones(text: str) -> list[str]:
 
 class ContactsExtractor:
     name = "contacts"
+    needs_text = True
     fields = ("contacts",)
 
     def extract(self, ctx: Context) -> None:

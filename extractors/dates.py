@@ -33,6 +33,7 @@ def _int(value: str | None) -> int | None:
 
 class IssueDateExtractor:
     name = "dates"
+    needs_text = True
     fields = ("place", "issue_date", "issue_year", "issue_month")
 
     def extract(self, ctx: Context) -> None:

@@ -17,6 +17,7 @@ from schemas.record import Deadline
 
 class DeadlinesExtractor:
     name = "deadlines"
+    needs_text = True
     fields = ("deadlines",)
 
     def extract(self, ctx: Context) -> None:

@@ -31,6 +31,7 @@ def type_from_code(code: str | None) -> DocType | None:
 
 class DocTypeExtractor:
     name = "doc_type"
+    needs_text = True
     fields = ("doc_type", "doc_type_code")
 
     def extract(self, ctx: Context) -> None:

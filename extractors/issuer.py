@@ -42,6 +42,7 @@ def _name(lines: list[Line]) -> str:
 
 class IssuerExtractor:
     name = "issuer"
+    needs_text = True
     fields = ("issuer", "issuer_parent")
 
     def extract(self, ctx: Context) -> None:

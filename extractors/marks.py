@@ -9,6 +9,7 @@ from pipeline.layout import mark_of
 
 class MarksExtractor:
     name = "marks"
+    needs_text = True
     fields = ("urgency", "secrecy")
 
     def extract(self, ctx: Context) -> None:

@@ -19,6 +19,7 @@ from pipeline.rules import rules
 
 class NumberExtractor:
     name = "number"
+    needs_text = True
     fields = ("number", "symbol", "code")
 
     def extract(self, ctx: Context) -> None:

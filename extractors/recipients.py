@@ -53,6 +53,7 @@ def list_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
 
 class RecipientsExtractor:
     name = "recipients"
+    needs_text = True
     fields = ("recipients",)
 
     def extract(self, ctx: Context) -> None:
@@ -64,6 +65,7 @@ class RecipientsExtractor:
 
 class DistributionExtractor:
     name = "distribution"
+    needs_text = True
     fields = ("distribution",)
 
     def extract(self, ctx: Context) -> None:

@@ -29,6 +29,7 @@ def canonical_type(word: str, code: str) -> str | None:
 
 class ReferencesExtractor:
     name = "references"
+    needs_text = True
     fields = ("references",)
 
     def extract(self, ctx: Context) -> None:

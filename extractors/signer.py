@@ -131,6 +131,7 @@ def _deputy_block(lines: list[Line], groups: list[list[Line]], authority: list[s
 
 class SignerExtractor:
     name = "signer"
+    needs_text = True
     fields = ("signer_name", "signer_title", "signing_authority")
 
     def extract(self, ctx: Context) -> None:

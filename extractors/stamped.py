@@ -44,6 +44,7 @@ def _candidates(ctx: Context, line_box: BBox, page: int | None,
 
 class StampedExtractor:
     name = "stamped"
+    needs_text = True
     fields: tuple[str, ...] = ("number", "code", "issue_date")
 
     def extract(self, ctx: Context) -> None:

@@ -16,6 +16,7 @@ from schemas.record import Source
 
 class SubjectExtractor:
     name = "subject"
+    needs_text = True
     fields = ("subject",)
 
     def extract(self, ctx: Context) -> None:

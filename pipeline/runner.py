@@ -99,7 +99,7 @@ def run_extractors(ctx: Context, *, text: bool = True) -> None:
     The step a test or a notebook calls to run the extractors on a document it built itself
     (``Context(doc=doc, zones=zone(doc), record=Record(...))``)."""
     for name, extractor in registry().items():
-        if not text and getattr(extractor, "needs_text", True):
+        if not text and extractor.needs_text:
             continue
         try:
             extractor.extract(ctx)

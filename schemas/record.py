@@ -57,6 +57,15 @@ def union(boxes: Iterable[BBox | None]) -> BBox | None:
     return None if x0 == float("inf") else (x0, y0, x1, y1)
 
 
+def union_all(boxes: Iterable[BBox]) -> BBox:
+    """:func:`union` of boxes that must be there: the words of one OCR line, the spans of one
+    text line. An empty list is a bug of the caller and raises ``ValueError``."""
+    box = union(boxes)
+    if box is None:
+        raise ValueError("no box to unite")
+    return box
+
+
 @dataclass(slots=True)
 class Provenance:
     """Where one field's value came from: 1-based page, the box on that page (PDF points,

@@ -13,7 +13,7 @@ from pipeline.document import Line
 from pipeline.layout.phrases import snap_phrase
 from pipeline.normalize import fold, normalize_line
 from pipeline.ocr import Word
-from schemas.record import Source
+from schemas.record import BBox, Source, union_all
 
 _MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM".split()
 
@@ -42,18 +42,19 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
                 Line(
                     text=text,
                     page=page_no,
-                    bbox=(
-                        round(min(w.x0 for w in piece) * scale, 1),
-                        round(min(w.y0 for w in piece) * scale, 1),
-                        round(max(w.x1 for w in piece) * scale, 1),
-                        round(max(w.y1 for w in piece) * scale, 1),
-                    ),
+                    bbox=scaled(union_all(w.box for w in piece), scale),
                     source=Source.OCR.value,
                     confidence=round(conf, 3),
                 )
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
     return lines
+
+
+def scaled(box: BBox, factor: float) -> BBox:
+    """A box of image pixels in PDF points (``factor`` = 72 / dpi), to a tenth of a point."""
+    x0, y0, x1, y1 = (round(v * factor, 1) for v in box)
+    return (x0, y0, x1, y1)
 
 
 def split_at_motto(piece: list[Word]) -> list[list[Word]]:

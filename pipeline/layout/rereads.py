@@ -23,6 +23,7 @@ from pipeline.layout.phrases import is_phrase, name_text, snap_block_line
 from pipeline.layout.zones import looks_like_name
 from pipeline.normalize import fold
 from pipeline.ocr import Engine, Mode, OcrUnavailable, Word
+from schemas.record import union_all
 
 MAX_REREADS = 2  # name lines read again per page
 
@@ -142,8 +143,7 @@ def reread_names(engine: Engine, image: Any, words: list[Word], dpi: int) -> lis
     done = 0
     name_top = None
     for k, ws in enumerate(pieces):
-        x0, y0 = min(w.x0 for w in ws), min(w.y0 for w in ws)
-        x1, y1 = max(w.x1 for w in ws), max(w.y1 for w in ws)
+        x0, y0, x1, y1 = (int(v) for v in union_all(w.box for w in ws))  # pixels
         if y0 < top or (x0 + x1) / 2 < width / 2:
             continue
         if not looks_like_name(name_text(piece_text(ws))) or done >= MAX_REREADS:
@@ -166,8 +166,7 @@ def reread_names(engine: Engine, image: Any, words: list[Word], dpi: int) -> lis
 def _has_title(pieces: list[list[Word]], width: int, top: int, name_top: int) -> bool:
     """Whether the signature column holds a known title or authority line above the name."""
     for ws in pieces:
-        x0, y0 = min(w.x0 for w in ws), min(w.y0 for w in ws)
-        x1 = max(w.x1 for w in ws)
+        x0, y0, x1, _ = union_all(w.box for w in ws)
         if (x0 + x1) / 2 >= width / 2 and top - 200 <= y0 < name_top:
             if is_phrase(snap_block_line(piece_text(ws))):
                 return True

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from pipeline.ocr.clean import ALL_STEPS
+from schemas.record import BBox
 
 Mode = Literal["page", "block", "line", "sparse"]
 MODES: tuple[Mode, ...] = ("page", "block", "line", "sparse")
@@ -42,6 +43,10 @@ class Word:
     conf: float
     text: str
     line: str
+
+    @property
+    def box(self) -> BBox:
+        return (self.x0, self.y0, self.x1, self.y1)
 
     def as_list(self) -> list[Any]:
         """The word as a JSON row (the page cache's format)."""

@@ -25,6 +25,7 @@ from pipeline.normalize import normalize_line
 from pipeline.options import DEFAULT, Options
 from pipeline.readers.scan import PageJob, ocr_into, usable_text
 from pipeline.signatures.embedded import read_signature_fields
+from schemas.record import union_all
 
 _MP = pymupdf.mupdf
 _FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -80,10 +81,7 @@ def page_lines(page: pymupdf.Page, page_no: int) -> list[Line]:
                 text = normalize_line("".join(s["text"] for s in group))
                 if not text:
                     continue
-                x0 = min(s["bbox"][0] for s in visible)
-                y0 = min(s["bbox"][1] for s in visible)
-                x1 = max(s["bbox"][2] for s in visible)
-                y1 = max(s["bbox"][3] for s in visible)
+                x0, y0, x1, y1 = union_all(s["bbox"] for s in visible)
                 out.append(
                     Line(
                         text=text,

@@ -47,7 +47,7 @@ from pipeline.signatures.cms import (
 )
 from pipeline.signatures.revisions import Revisions
 from pipeline.signatures.times import parse_pdf_date
-from schemas.record import BBox, Source
+from schemas.record import BBox, Source, union_all
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # damaged files are reported in the record instead
 
@@ -118,8 +118,7 @@ def mupdf_widget_lines(page: pymupdf.Page, annot: PdfAnnot, page_no: int) -> lis
         grouped.setdefault((word[5], word[6]), []).append(word)
     return _widget_lines([(
         " ".join(w[4] for w in words),
-        (min(w[0] for w in words), min(w[1] for w in words),
-         max(w[2] for w in words), max(w[3] for w in words)),
+        union_all(w[:4] for w in words),
     ) for words in grouped.values()], page_no)
 
 
