@@ -7,7 +7,6 @@ import unicodedata
 
 import pytest
 
-from pipeline.normalize import detect_legacy, normalize_line
 from pipeline.runner import process_bytes
 from tests.conftest import ROOT
 
@@ -185,29 +184,6 @@ def test_deadlines(sentence, date):
 def test_references(sentence, refs):
     rec = rec_of(letter(["SỞ NỘI VỤ", "Số: 1/SNV-VP"], body=[sentence]))
     assert [(r.doc_type, r.code, r.date) for r in rec.references] == refs
-
-
-@pytest.mark.parametrize(
-    "raw, expected",
-    [
-        ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-        ("Uỷ ban nhân dân tỉnh Khánh Hoà", "Ủy ban nhân dân tỉnh Khánh Hòa"),
-        ("Thuỷ lợi, quý, khoẻ", "Thủy lợi, quý, khỏe"),
-        (unicodedata.normalize("NFD", "Độc lập - Tự do"), "Độc lập - Tự do"),
-        ("Th ông báo kết luận", "Thông báo kết luận"),
-        ("ñy ban nh©n d©n tØnh", "ủy ban nhân dân tỉnh"),  # TCVN3
-        ("Uûy ban nhaân daân tænh Quaûng Ngaõi", "Ủy ban nhân dân tỉnh Quảng Ngãi"),  # VNI
-        ("Señor Muñoz", "Señor Muñoz"),  # not Vietnamese legacy text: left alone
-    ],
-)
-def test_normalize_line(raw, expected):
-    assert normalize_line(raw) == expected
-
-
-def test_legacy_detection_names_the_encoding():
-    assert detect_legacy("Céng hßa x· héi chñ nghÜa ViÖt Nam") == "tcvn3"
-    assert detect_legacy("Coäng hoaø xaõ hoäi chuû nghóa Vieät Nam") == "vni"
-    assert detect_legacy("Cộng hòa xã hội chủ nghĩa Việt Nam") is None
 
 
 def test_ocr_style_motto_without_marks_still_anchors_the_header():
