@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RunReport", "extract", "ingest", "read_dataset"]
+__all__ = ["RunReport", "connect", "extract", "ingest", "read_dataset", "read_table"]
 
 
 def __getattr__(name: str) -> Any:

@@ -6,92 +6,238 @@
     ('1204/SXD-QLN', datetime.date(2024, 11, 18), 1)
     >>> report = ingest(["samples"], "out/samples")
     >>> df = read_dataset("out/samples")            # documents, dates as dates, lists as lists
+    >>> last_night = read_dataset("out/samples", as_of=datetime.datetime(2026, 12, 1, 23, 0))
 
-``ingest`` walks folders recursively, asks the dataset's sink (:mod:`pipeline.sinks`) what it
-already holds, runs the rest on an executor (:mod:`pipeline.executors`: this process, or a
-pool of processes when ``workers > 1``), hands each record to the sink, and returns a
-:class:`RunReport` that says what failed.
+``ingest`` is built to run every night unattended: it takes the dataset's lock, lists the
+input folders, compares each file's size, mtime and inode with the manifest (the ``files``
+table) so an unchanged file is never opened, runs what is new or changed on an executor
+(:mod:`pipeline.executors`) under per-document limits, commits the records in batches as they
+finish (:mod:`pipeline.sinks`), marks files gone from the folders as deleted, and records the
+run with the version of every table, which is what readers then read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import json
 import os
+import signal
+import socket
+import stat
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import filelock
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.errors import VanthuError
-from pipeline.executors import DocumentTask, make_executor
+from pipeline.executors import DocumentTask, Limits, make_executor
 from pipeline.options import DEFAULT, Options
-from pipeline.runner import process_file
-from pipeline.sinks import DEFAULT_SINK, open_sink
-from schemas.arrow import TABLES
+from pipeline.runner import (
+    DOCUMENT_EXTENSIONS,
+    Seen,
+    display_path,
+    pipeline_version,
+    process_file,
+)
+from pipeline.sinks import DEFAULT_SINK, Sink, open_sink
+from schemas.arrow import ALL_TABLES, RECORD_TABLES
 from schemas.record import Record, Status
+
+MAX_ATTEMPTS = 3  # a failed file is tried again on the next runs, this many times in all
+BATCH_SIZE = 200  # records per commit: a kill loses at most this many
+BATCH_SECONDS = 30.0  # and at most this much work
+# Names left out by default though their extension is a document's: a folder's own notes
+DEFAULT_EXCLUDE = ("README*", "readme*", "Readme*")
+
+
+__all__ = ["DEFAULT_EXCLUDE", "MAX_ATTEMPTS", "DatasetLocked", "InputError", "Limits",
+           "RunReport", "connect", "discover", "extract", "ingest", "read_dataset", "read_table"]
+
+
+class DatasetLocked(VanthuError):
+    """Another run holds the dataset's lock."""
+
+
+class InputError(VanthuError):
+    """The run cannot start: an input folder is missing, or there is nothing to read."""
 
 
 def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False,
             options: Options = DEFAULT) -> Record:
     """The record of one file. With ``raise_on_error`` a failed file raises instead."""
     rec = process_file(path, options=options)
-    assert rec is not None  # no skip test: every file gives a record
+    assert isinstance(rec, Record)  # no skip test: every file gives a record
     if raise_on_error and rec.status is Status.FAILED:
         raise VanthuError(str(path), "; ".join(rec.errors))
     return rec
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Input files under ``paths`` (recursively), and one message per path that gave none.
+# ---------------------------------------------------------------------------- listing
 
-    Every regular file is an input, whatever its name: one vanthu cannot read still gets a
-    record that says why. Hidden files and folders (``.git``, ``.DS_Store``) are left out.
+
+@dataclass(frozen=True)
+class Found:
+    """A regular file under an input root: its resolved path (surrogate-escaped when the name
+    is not UTF-8), the root it was found under, and its stat."""
+
+    path: str
+    root: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @property
+    def key(self) -> str:
+        return display_path(self.path)
+
+
+@dataclass
+class Listing:
+    files: list[Found] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # path, reason
+    unlisted: list[str] = field(default_factory=list)  # folders that could not be read
+    roots: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _wanted(name: str, include: list[str] | None, exclude: list[str]) -> bool:
+    if any(fnmatch.fnmatch(name, pat) for pat in exclude):
+        return False
+    if include:
+        return any(fnmatch.fnmatch(name, pat) for pat in include)
+    return os.path.splitext(name)[1].lower() in DOCUMENT_EXTENSIONS
+
+
+def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | None = None,
+             exclude: Iterable[str] = DEFAULT_EXCLUDE, skip_under: str | None = None
+             ) -> Listing:
+    """Input files under ``paths`` (recursively, following links to folders once), each with
+    its stat; everything else is said rather than dropped.
+
+    A file counts as an input when its name has a document extension (``.pdf``, ``.docx``,
+    ``.html``, ``.txt``, ``.md``…) or, with ``include``, matches one of those globs;
+    ``exclude`` globs win (by default :data:`DEFAULT_EXCLUDE`: a folder's ``README.md`` is
+    its notes, not a letter). Other files (``danh-sach.csv`` beside the letters), FIFOs,
+    sockets, devices, broken links and link loops are listed in ``skipped`` with the reason;
+    a folder that cannot be read is listed in ``unlisted`` (its files are not marked
+    deleted). Hidden files and folders (``.git``) are left out silently.
     """
-    files: list[Path] = []
-    problems: list[str] = []
+    out = Listing()
+    excl = list(exclude)
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[str] = set()
+
+    def skip(path: str, reason: str) -> None:
+        out.skipped.append({"path": display_path(path), "reason": reason})
+
+    def add(path: str, root: str, st: os.stat_result) -> None:
+        real = os.path.realpath(path)
+        if real not in seen_files:
+            seen_files.add(real)
+            out.files.append(Found(real, root, st.st_size, st.st_mtime_ns, st.st_ino))
+
+    def walk(folder: str, root: str) -> None:
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                skip(folder, "a link back to a folder already listed (a loop)")
+                return
+            seen_dirs.add((st.st_dev, st.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            out.unlisted.append(display_path(folder))
+            skip(folder, f"the folder cannot be read ({exc.strerror or exc})")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            full = entry.path
+            if skip_under and os.path.realpath(full) == skip_under:
+                continue
+            try:
+                st = os.stat(full)  # follows links
+            except OSError as exc:
+                why = {40: "a link loop", 2: "a broken link"}.get(exc.errno or 0)
+                skip(full, why or f"cannot be read ({exc.strerror or exc})")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                walk(full, root)
+            elif not _wanted(entry.name, include, excl):
+                skip(full, "not a document (by its name; see --include)")
+            elif not stat.S_ISREG(st.st_mode):
+                skip(full, "not a regular file (a FIFO, socket or device)")
+            else:
+                add(full, root, st)
+
     for raw in paths:
-        p = Path(raw)
-        if p.is_file():
-            files.append(p)
-        elif p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and not f.name.endswith(".expected.json")
-            )
-            if not found:
-                problems.append(f"{p}: the folder holds no files")
-            files.extend(found)
+        p = os.fspath(raw)
+        try:
+            st = os.stat(p)
+        except OSError as exc:
+            out.problems.append(f"{display_path(p)}: no such file or folder "
+                                f"({exc.strerror or exc})")
+            continue
+        root = os.path.realpath(p)
+        out.roots.append(root)
+        if stat.S_ISDIR(st.st_mode):
+            before = len(out.files)
+            walk(p, root)
+            if len(out.files) == before and not out.skipped:
+                out.problems.append(f"{display_path(p)}: the folder holds no files")
+        elif stat.S_ISREG(st.st_mode):
+            add(p, os.path.dirname(root), st)
         else:
-            problems.append(f"{p}: no such file or folder")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique, problems
+            skip(p, "not a regular file (a FIFO, socket or device)")
+    return out
+
+
+# ---------------------------------------------------------------------------- a run
 
 
 @dataclass
 class RunReport:
+    """What a run did; the counts add up: ``seen = new + changed + moved + unchanged +
+    retried``, and ``processed`` is how many of those went through the pipeline."""
+
     run_id: str
     out: str
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
-    inputs: int = 0
-    skipped: int = 0
+    state: str = "running"
+    pipeline_version: str = ""
+    roots: list[str] = field(default_factory=list)
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    moved: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    retried: int = 0
     processed: int = 0
+    skipped: int = 0
+    still_failed: int = 0  # failed earlier, not tried again (the retry cap)
     by_status: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
+    swept: list[str] = field(default_factory=list)  # litter of a killed run, deleted
+    error: str | None = None
     records: list[Record] = field(default_factory=list, repr=False)
+
+    @property
+    def inputs(self) -> int:
+        return self.seen
 
     @property
     def failed(self) -> int:
@@ -103,48 +249,205 @@ class RunReport:
         return d
 
 
+def _lock(out: Path, wait: float, run_id: str) -> filelock.BaseFileLock:
+    """The dataset's lock (an OS file lock: it dies with its process, so a killed run never
+    blocks the next one), with who holds it written beside it."""
+    out.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(out / ".lock"))
+    holder = out / ".lock-holder"
+    try:
+        lock.acquire(timeout=wait)
+    except filelock.Timeout:
+        try:
+            who = json.loads(holder.read_text("utf-8"))
+            by = (f"run {who['run_id']} (pid {who['pid']} on {who['host']}, "
+                  f"since {who['started']})")
+        except (OSError, ValueError, KeyError):
+            by = "another run"
+        raise DatasetLocked(str(out), f"the dataset is locked by {by}") from None
+    holder.write_text(json.dumps({"run_id": run_id, "pid": os.getpid(),
+                                  "host": socket.gethostname(),
+                                  "started": dt.datetime.now().isoformat(timespec="seconds")}),
+                      "utf-8")
+    return lock
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]],
     out: str | os.PathLike[str],
     *,
     workers: int | None = None,
-    retry_failed: bool = False,
-    progress: Callable[[Record], None] | None = None,
+    reprocess: str = "failed",
+    progress: Callable[[dict[str, Any]], None] | None = None,
     keep_records: bool = False,
     options: Options = DEFAULT,
     page_progress: Callable[[int], None] | None = None,
     executor: str = "local",
+    scheduler: str | None = None,
+    limits: Limits | None = None,
+    include: list[str] | None = None,
+    exclude: Iterable[str] = DEFAULT_EXCLUDE,
+    wait: float = 0.0,
+    batch_size: int = BATCH_SIZE,
     sink: str = DEFAULT_SINK,
 ) -> RunReport:
-    """Process every file under ``paths`` not yet in the dataset at ``out``.
+    """Bring the dataset at ``out`` up to date with the files under ``paths``.
 
-    ``workers``: processes to use (default: the machine's cores, 1 for small batches);
-    ``retry_failed``: process again files whose earlier record failed (their new record is
-    added, ``read_dataset`` keeps the newest); ``progress``: called with each record;
-    ``options``: what to read besides the text (see :class:`pipeline.options.Options`);
-    OCR results are cached in ``out/.ocr-cache`` unless ``options.ocr_cache`` says where;
-    ``page_progress``: called about twice a second with the number of pages OCRed so far;
-    ``executor`` and ``sink``: where documents run and how the dataset is stored, by their
-    registry names (:data:`pipeline.executors.EXECUTORS`, :data:`pipeline.sinks.SINKS`).
+    ``reprocess``: ``"failed"`` (default: files whose record failed are tried again, up to
+    :data:`MAX_ATTEMPTS` runs), ``"outdated"`` (also records made by an older pipeline),
+    ``"all"`` (every file, ``--full``), ``"none"``. ``progress`` is called with one event per
+    file (``{"event": "document", "path", "outcome", "status", "errors"}``) and once with
+    ``{"event": "start", "total": n}``; ``limits``: per document (:class:`Limits`); ``wait``:
+    seconds to wait for another run's lock before :class:`DatasetLocked`; ``executor``:
+    ``local``, ``serial`` or ``dask`` (with ``scheduler``, or a ``LocalCluster``). OCR
+    results are cached in ``out/.ocr-cache`` unless ``options.ocr_cache`` says where.
+    Raises :class:`InputError` when an input path is missing or there is nothing to read.
     """
-    started = dt.datetime.now(dt.timezone.utc)
+    started = _now()
     run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    report = RunReport(run_id=run_id, out=str(out), started_at=started)
-    files, problems = discover(paths)
-    report.problems = problems
-    report.inputs = len(files)
+    out = Path(out)
+    version = pipeline_version()
+    report = RunReport(run_id=run_id, out=str(out), started_at=started,
+                       pipeline_version=version)
+    listing = discover(paths, include=include, exclude=exclude,
+                       skip_under=os.path.realpath(out))
+    report.problems = listing.problems
+    missing = [p for p in listing.problems if "no such file" in p]
+    if missing:
+        raise InputError(missing[0].split(":")[0], "; ".join(missing))
+    lock = _lock(out, wait, run_id)
     dataset = open_sink(out, sink)
-    todo = [str(f) for f in files]
-    workers = workers or os.cpu_count() or 1
+    try:
+        report.swept = dataset.sweep()
+        report.set_aside = dataset.set_aside_damaged()
+        _run(report, listing, dataset, version, workers=workers, reprocess=reprocess,
+             progress=progress, keep_records=keep_records, options=options,
+             page_progress=page_progress, executor=executor, scheduler=scheduler,
+             limits=limits or Limits(), batch_size=batch_size)
+        report.state = "complete"
+    except BaseException as exc:
+        report.state = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) \
+            else "crashed"
+        report.error = repr(exc)
+        raise
+    finally:
+        report.finished_at = _now()
+        versions = dataset.versions_now() if report.state == "complete" else None
+        try:
+            dataset.record_run(_run_row(report, versions))
+        finally:
+            dataset.write_run_log(run_id, report.as_dict())
+            lock.release()
+    if report.seen == 0 and not listing.skipped:
+        raise InputError(str(out), "no input files: " + "; ".join(listing.problems))
+    return report
+
+
+def _run_row(report: RunReport, versions: dict[str, int] | None) -> dict[str, Any]:
+    row = {k: getattr(report, k) for k in ALL_TABLES["runs"].names
+           if k not in ("versions", "failed", "skipped")}
+    row["failed"] = report.failed
+    row["skipped"] = report.skipped
+    row["versions"] = json.dumps(versions) if versions is not None else None
+    return row
+
+
+def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
+         workers: int | None, reprocess: str, progress: Callable[[dict[str, Any]], None] | None,
+         keep_records: bool, options: Options, page_progress: Callable[[int], None] | None,
+         executor: str, scheduler: str | None, limits: Limits, batch_size: int) -> None:
+    if reprocess not in ("failed", "outdated", "all", "none"):
+        raise ValueError(f"reprocess must be failed, outdated, all or none, not {reprocess!r}")
+    now = _now()
+    report.roots = listing.roots
+    files = dataset.read_latest("files").to_pylist()
+    manifest = {r["path"]: r for r in files}
+    # a path whose document row is gone (a damaged part set aside) is done again
+    stored = set(dataset.read_latest("documents").column("source_path").to_pylist())
+    for path in [p for p, r in manifest.items() if r["status"] != "skipped"
+                 and r["deleted_at"] is None and p not in stored]:
+        del manifest[path]
+
+    def current(row: dict[str, Any]) -> bool:
+        if row["status"] in ("skipped", None) or row["status"] == Status.FAILED.value:
+            return False
+        return reprocess != "outdated" or row["pipeline_version"] == version
+
+    reuse = frozenset() if reprocess == "all" else frozenset(
+        r["doc_id"] for r in manifest.values() if current(r) and r["doc_id"])
+    by_doc: dict[str, dict[str, Any]] = {}
+    for r in manifest.values():
+        if current(r) and r["doc_id"]:
+            # prefer a path that still holds the bytes' rows and is not being replaced
+            by_doc.setdefault(r["doc_id"], r)
+
+    writer = dataset.writer(report.run_id)
+    todo: list[Found] = []
+    kind: dict[str, str] = {}
+    found_keys = set()
+    for f in listing.files:
+        key = f.key
+        found_keys.add(key)
+        old = manifest.get(key)
+        report.seen += 1
+        same_stat = old is not None and old["deleted_at"] is None and (
+            old["size"], old["mtime_ns"], old["inode"]) == (f.size, f.mtime_ns, f.inode)
+        if old is None or old["status"] == "skipped":
+            kind[key] = "new"
+        elif old["deleted_at"] is not None:
+            kind[key] = "new"  # came back: its bytes are probably known
+        elif old["status"] == Status.FAILED.value and not same_stat:
+            kind[key] = "changed"  # a fixed file is always tried again
+        elif old["status"] == Status.FAILED.value:
+            if reprocess == "none" or (old["attempts"] or 0) >= MAX_ATTEMPTS and \
+                    reprocess != "all":
+                report.unchanged += 1
+                report.still_failed += 1
+                writer.mark({**old, "last_seen": now})
+                continue
+            kind[key] = "retried"
+        elif reprocess == "all" or (reprocess == "outdated" and old["pipeline_version"]
+                                    != version):
+            kind[key] = "retried"
+        elif same_stat:
+            report.unchanged += 1
+            writer.mark({**old, "last_seen": now})
+            continue
+        else:
+            kind[key] = "changed"
+        todo.append(f)
+    for s in listing.skipped:
+        report.skipped += 1
+        report.skipped_files.append(s)
+        old = manifest.get(s["path"])
+        writer.mark(_file_row(s["path"], os.fsencode(s["path"]), "", None, now, old,
+                              report.run_id, version, status="skipped", error=s["reason"]))
+    for key, old in manifest.items():
+        if key in found_keys or old["deleted_at"] is not None or old["status"] == "skipped":
+            continue
+        if _under(old["path"], listing.roots) and not _under(old["path"], listing.unlisted):
+            report.deleted += 1
+            writer.mark({**old, "deleted_at": now, "run_id": report.run_id})
+
+    if progress is not None:
+        progress({"event": "start", "total": len(todo)})
+    n_workers = workers if workers and workers > 0 else (os.cpu_count() or 1)
     if len(todo) < 8:
-        workers = 1
+        n_workers = 1
     if options.ocr_cache is None:
-        options = replace(options, ocr_cache=str(Path(out) / ".ocr-cache"))
+        options = replace(options, ocr_cache=str(Path(report.out) / ".ocr-cache"))
     if options.ocr_threads == 0:  # the cores are shared between the worker processes
-        options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // workers))
-    task = DocumentTask(options=options, known=dataset.known_keys(), retry_failed=retry_failed)
-    runner = make_executor(executor, workers=workers)
-    writer = dataset.writer(run_id)
+        options = replace(options, ocr_threads=max(1, (os.cpu_count() or 1) // n_workers))
+    task = DocumentTask(options=options, reuse=reuse, limits=limits)
+    runner = make_executor(executor, workers=n_workers, limits=limits, scheduler=scheduler)
     stop = threading.Event()
     if page_progress is not None:
         def poll() -> None:
@@ -152,49 +455,119 @@ def ingest(
                 page_progress(runner.pages_done())
 
         threading.Thread(target=poll, daemon=True).start()
+    found_of = {f.path: f for f in todo}
+    last_commit = time.monotonic()
     try:
-        for rec in runner.run(task, todo):
-            if rec is None:
-                report.skipped += 1
-                continue
-            writer.add(rec)
-            report.processed += 1
-            report.by_status[rec.status.value] = report.by_status.get(rec.status.value, 0) + 1
-            if rec.status is Status.FAILED:
-                report.failures.append({"path": rec.source_path, "error": "; ".join(rec.errors)})
-            if keep_records:
-                report.records.append(rec)
+        for result in _results(runner.run(task, [f.path for f in todo]), found_of):
+            f, res = result
+            key = f.key
+            old = manifest.get(key)
+            how = kind[key]
+            event: dict[str, Any] = {"event": "document", "path": key}
+            if isinstance(res, Seen):
+                if old is not None and old["doc_id"] == res.doc_id and old["deleted_at"] is None:
+                    how = "unchanged"  # touched: same bytes, new mtime
+                    writer.mark(_file_row(key, os.fsencode(f.path), f.root, f, now, old,
+                                          report.run_id, old["pipeline_version"],
+                                          status=old["status"], doc_id=res.doc_id,
+                                          error=old["error"]))
+                else:
+                    source = by_doc[res.doc_id]
+                    how = "moved" if how == "new" else how
+                    writer.copy(source["path"], _file_row(
+                        key, os.fsencode(f.path), f.root, f, now, old, report.run_id,
+                        source["pipeline_version"], status=source["status"],
+                        doc_id=res.doc_id, error=source["error"]))
+                event.update(outcome=how, status=None)
+            else:
+                rec = res
+                rec.source_path = key
+                report.processed += 1
+                status = rec.status.value
+                report.by_status[status] = report.by_status.get(status, 0) + 1
+                attempts = ((old or {}).get("attempts") or 0) + 1 \
+                    if rec.status is Status.FAILED else 0
+                if rec.status is Status.FAILED:
+                    report.failures.append({"path": key, "error": "; ".join(rec.errors)})
+                writer.add(rec, _file_row(key, os.fsencode(f.path), f.root, f, now, old,
+                                          report.run_id, version, status=status,
+                                          doc_id=rec.doc_id, error="; ".join(rec.errors),
+                                          attempts=attempts))
+                if keep_records:
+                    report.records.append(rec)
+                event.update(outcome=how, status=status, errors=rec.errors)
+            setattr(report, how, getattr(report, how) + 1)
             if progress is not None:
-                progress(rec)
+                progress(event)
+            if writer.pending() >= batch_size or \
+                    time.monotonic() - last_commit > BATCH_SECONDS:
+                writer.flush()
+                last_commit = time.monotonic()
     finally:
         stop.set()
         if page_progress is not None:
             page_progress(runner.pages_done())
-        writer.close()
-        report.finished_at = dt.datetime.now(dt.timezone.utc)
-        dataset.write_run_log(run_id, report.as_dict())
-    return report
+    writer.close()
+
+
+def _results(results: Iterator[Any], found_of: dict[str, Found]
+             ) -> Iterator[tuple[Found, Record | Seen]]:
+    """Each result with the listed file it belongs to (a record's ``source_path`` is the
+    display form of the path it was given)."""
+    by_display = {display_path(p): f for p, f in found_of.items()}
+    for res in results:
+        f = by_display.get(res.path if isinstance(res, Seen) else res.source_path)
+        if f is None:  # cannot happen: every executor gives back the paths it was given
+            raise RuntimeError(f"a result for a path not asked for: {res!r}")
+        yield f, res
+
+
+def _file_row(key: str, raw: bytes, root: str, f: Found | None, now: dt.datetime,
+              old: dict[str, Any] | None, run_id: str, version: str, *, status: str,
+              doc_id: str = "", error: str | None = None, attempts: int = 0
+              ) -> dict[str, Any]:
+    return {
+        "path": key, "path_bytes": raw, "root": display_path(root) if root else None,
+        "size": f.size if f else None, "mtime_ns": f.mtime_ns if f else None,
+        "inode": f.inode if f else None, "doc_id": doc_id or None, "status": status,
+        "error": error or None, "attempts": attempts, "pipeline_version": version,
+        "first_seen": (old or {}).get("first_seen") or now, "last_seen": now,
+        "deleted_at": None, "run_id": run_id,
+    }
 
 
 # ---------------------------------------------------------------------------- reading back
 
-
-def read_table(out: str | os.PathLike[str], table: str = "documents",
-               sink: str = DEFAULT_SINK) -> pa.Table:
-    """One table of the dataset as stored, every row (as Arrow)."""
-    if table not in TABLES:
-        raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
-    return open_sink(out, sink).read_table(table)
+AsOf = dt.datetime | str | None
 
 
-def read_dataset(out: str | os.PathLike[str], table: str = "documents") -> pd.DataFrame:
+def read_table(out: str | os.PathLike[str], table: str = "documents", *, as_of: AsOf = None,
+               include_deleted: bool = False, sink: str = DEFAULT_SINK) -> pa.Table:
+    """One table of the dataset as the last complete run (finished by ``as_of``, a datetime
+    or a run id) left it, as Arrow. Documents of files since deleted are left out unless
+    ``include_deleted``."""
+    if table not in ALL_TABLES:
+        raise KeyError(f"unknown table {table!r}; known: {', '.join(ALL_TABLES)}")
+    dataset = open_sink(out, sink)
+    tbl = dataset.read_table(table, as_of)
+    if table in RECORD_TABLES and not include_deleted and tbl.num_rows:
+        files = dataset.read_table("files", as_of)
+        gone = files.filter(pc.is_valid(files.column("deleted_at"))).column("path")
+        if len(gone):
+            tbl = tbl.filter(pc.invert(pc.is_in(tbl.column("source_path"), value_set=gone)))
+    return tbl
+
+
+def read_dataset(out: str | os.PathLike[str], table: str = "documents", *, as_of: AsOf = None,
+                 include_deleted: bool = False) -> pd.DataFrame:
     """A table of the dataset as a pandas DataFrame with analyst-friendly dtypes.
 
     ``issue_date`` is ``datetime64`` (a date at midnight), ``ingested_at`` and signature times
-    are timezone-aware, counts are nullable integers, list columns hold Python lists. When a
-    file was processed more than once (``retry_failed``), the newest row is kept.
+    are timezone-aware, counts are nullable integers, list columns hold Python lists. One
+    row per current file; ``as_of`` reads the dataset as a past run left it
+    (``as_of=datetime(2026, 12, 1, 23, 0)``: as last night's run finished).
     """
-    tbl = read_table(out, table)
+    tbl = read_table(out, table, as_of=as_of, include_deleted=include_deleted)
     data: dict[str, Any] = {}
     for name in tbl.column_names:
         col = tbl.column(name)
@@ -207,14 +580,25 @@ def read_dataset(out: str | os.PathLike[str], table: str = "documents") -> pd.Da
         df["issue_date"] = pd.to_datetime(df["issue_date"])
         for name in ("page_count", "issue_year", "issue_month", "text_pages", "file_size"):
             df[name] = df[name].astype("Int64")
-        df = (
-            df.sort_values("ingested_at")
-            .drop_duplicates(["doc_id", "source_path"], keep="last")
-            .sort_values("source_path")
-            .reset_index(drop=True)
-        )
-    elif table == "fields" and len(df):
-        df = df.drop_duplicates(["doc_id", "source_path", "field"], keep="last").reset_index(
-            drop=True
-        )
+        df = df.sort_values("source_path").reset_index(drop=True)
     return df
+
+
+def connect(out: str | os.PathLike[str], *, as_of: AsOf = None,
+            include_deleted: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with one view per table, as the last complete run left them:
+    ``connect(out).sql("SELECT issuer, count(*) FROM documents GROUP BY 1")``."""
+    con = duckdb.connect()
+    for table in ALL_TABLES:
+        con.register(table, read_table(out, table, as_of=as_of,
+                                       include_deleted=include_deleted))
+    return con
+
+
+def terminate_on_sigterm() -> None:
+    """Turn SIGTERM into ``SystemExit`` in the main thread, so a stopped run commits nothing
+    half-done, ends its workers, and still writes its run log and ``runs`` row."""
+    def handler(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)

@@ -4,8 +4,10 @@
     vanthu show FILE                          one document's fields and where each came from
     vanthu summary DATASET                    the dataset's documents as a short table
 
-Exit codes: 0 every input has a record and none failed; 1 some files failed (their records
-say why; the rest is written); 2 nothing to do (bad arguments, no input files).
+Exit codes of ``ingest`` (for cron): 0 every input has a record and none failed; 1 some
+documents failed (each has a record saying why; the rest is written); 2 the run could not
+start or could not finish (bad arguments, a missing input folder, no input, a crash); 3
+another run holds the dataset's lock.
 """
 
 from __future__ import annotations
@@ -13,11 +15,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+import traceback
 from collections.abc import Sequence
+from typing import Any
 
-from pipeline.api import extract, ingest, read_dataset
+from pipeline.api import (
+    BATCH_SIZE,
+    DEFAULT_EXCLUDE,
+    MAX_ATTEMPTS,
+    DatasetLocked,
+    InputError,
+    Limits,
+    extract,
+    ingest,
+    read_dataset,
+    terminate_on_sigterm,
+)
 from pipeline.options import Options
 from schemas.record import Record
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_LOCKED = 0, 1, 2, 3
 
 FIELD_ORDER = (
     "doc_type", "doc_type_code", "number", "symbol", "code", "issuer", "issuer_parent", "place",
@@ -151,41 +169,127 @@ def _options(args) -> Options:
     )
 
 
+class _Progress:
+    """Progress of a run: a bar with the total and an ETA on a terminal, one line every
+    ``every`` seconds otherwise (cron mails stay short), nothing with ``--quiet``; with
+    ``--log-json`` one JSON line per document on stderr."""
+
+    def __init__(self, quiet: bool, bar: bool, log_json: bool, every: float = 60.0) -> None:
+        self.quiet, self.use_bar, self.log_json, self.every = quiet, bar, log_json, every
+        self.total = 0
+        self.done = 0
+        self.started = time.monotonic()
+        self.last_line = self.started
+        self.bar: Any = None
+        self.pages_bar: Any = None
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if event["event"] == "start":
+            self.total = event["total"]
+            if self.use_bar and not self.quiet:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=self.total, unit="doc", desc="documents", position=0)
+            return
+        self.done += 1
+        if self.log_json:
+            print(json.dumps(event, ensure_ascii=False, default=str), file=sys.stderr)
+        if self.bar is not None:
+            self.bar.update(1)
+        elif not self.quiet and not self.log_json and \
+                time.monotonic() - self.last_line >= self.every:
+            self.last_line = time.monotonic()
+            rate = self.done / max(1e-9, self.last_line - self.started)
+            eta = (self.total - self.done) / rate if rate else 0
+            print(f"vanthu: {self.done}/{self.total} documents, {rate:.1f}/s, "
+                  f"about {eta:.0f} s left", file=sys.stderr, flush=True)
+
+    def pages(self, done: int) -> None:
+        if self.bar is None:
+            return
+        if done and self.pages_bar is None:
+            from tqdm import tqdm
+
+            self.pages_bar = tqdm(unit="page", desc="OCR pages", position=1)
+        if self.pages_bar is not None and done != self.pages_bar.n:
+            self.pages_bar.update(done - self.pages_bar.n)
+
+    def close(self) -> None:
+        for bar in (self.bar, self.pages_bar):
+            if bar is not None:
+                bar.close()
+
+
+def _limits(args) -> Limits:
+    def off(value):
+        return None if value is not None and value <= 0 else value
+
+    return Limits(seconds=off(args.max_seconds), memory_mb=off(args.max_memory),
+                  pages=off(args.max_pages))
+
+
 def cmd_ingest(args) -> int:
-    from tqdm import tqdm
-
-    quiet = True if args.no_progress else None
-    bar = tqdm(unit="doc", disable=quiet, desc="documents", position=0)
-    pages_bar = None
-
-    def tick(rec: Record) -> None:
-        bar.update(1)
-
-    def pages(done: int) -> None:
-        nonlocal pages_bar
-        if done and pages_bar is None:
-            pages_bar = tqdm(unit="page", disable=quiet, desc="OCR pages", position=1)
-        if pages_bar is not None and done != pages_bar.n:
-            pages_bar.update(done - pages_bar.n)
-
-    report = ingest(args.paths, args.out, workers=args.workers, retry_failed=args.retry_failed,
-                    progress=tick, options=_options(args), page_progress=pages)
-    bar.close()
-    if pages_bar is not None:
-        pages_bar.close()
-    for problem in report.problems:
-        print(f"vanthu: {problem}", file=sys.stderr)
-    print(f"{report.inputs} input files: {report.processed} processed, {report.skipped} already "
-          f"in {args.out}; " + ", ".join(f"{k}: {v}" for k, v in sorted(report.by_status.items())))
+    """Exit codes: 0 all ok; 1 some documents failed (each has a record); 2 the run could not
+    start or finish (bad arguments, no input, a crash); 3 another run holds the lock."""
+    if args.workers is not None and args.workers < 1:
+        print(f"vanthu: --workers must be 1 or more, not {args.workers}", file=sys.stderr)
+        return EXIT_ERROR
+    terminate_on_sigterm()
+    quiet = args.quiet
+    prog = _Progress(quiet=quiet, bar=sys.stderr.isatty() and not args.no_progress
+                     and not args.log_json, log_json=args.log_json)
+    reprocess = "all" if args.full else args.reprocess
+    try:
+        report = ingest(args.paths, args.out, workers=args.workers, reprocess=reprocess,
+                        progress=prog, options=_options(args), page_progress=prog.pages,
+                        executor=args.executor, scheduler=args.scheduler, limits=_limits(args),
+                        include=args.include or None,
+                        exclude=[*DEFAULT_EXCLUDE, *(args.exclude or [])],
+                        wait=args.wait, batch_size=args.batch_size)
+    except DatasetLocked as exc:
+        print(f"vanthu: {exc.message}", file=sys.stderr)
+        return EXIT_LOCKED
+    except InputError as exc:
+        print(f"vanthu: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except (KeyboardInterrupt, SystemExit):
+        print("vanthu: stopped; what was committed stays, the next run finishes the work",
+              file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"vanthu: the run crashed: {exc!r}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        prog.close()
+    code = EXIT_FAILED if (report.failed or report.still_failed) else EXIT_OK
+    if args.log_json:
+        line = {k: v for k, v in report.as_dict().items()
+                if k not in ("failures", "skipped_files")}
+        print(json.dumps({"event": "run", "exit_code": code, **line}, ensure_ascii=False,
+                         default=str), file=sys.stderr)
+    if not quiet:
+        print(f"{report.seen} input files: {report.new} new, {report.changed} changed, "
+              f"{report.moved} moved, {report.unchanged} unchanged, {report.retried} retried; "
+              f"{report.deleted} deleted, {report.skipped} skipped; {report.processed} "
+              "processed" + "".join(f", {k}: {v}" for k, v in sorted(report.by_status.items())))
+        for problem in report.problems + [f"set aside a damaged part: {p}"
+                                          for p in report.set_aside]:
+            print(f"vanthu: {problem}", file=sys.stderr)
+        reasons: dict[str, int] = {}
+        for s in report.skipped_files:
+            reasons[s["reason"]] = reasons.get(s["reason"], 0) + 1
+        for reason, n in sorted(reasons.items()):
+            print(f"skipped {n}: {reason}", file=sys.stderr)
     for fail in report.failures:
         print(f"FAILED {fail['path']}: {fail['error']}", file=sys.stderr)
+    if report.still_failed:
+        print(f"vanthu: {report.still_failed} files failed {MAX_ATTEMPTS} runs in a row and were "
+              "not tried again (--reprocess all tries them)", file=sys.stderr)
     if args.summary:
         print()
         print_summary(read_dataset(args.out))
-    if report.inputs == 0:
-        print("vanthu: no input files", file=sys.stderr)
-        return 2
-    return 1 if report.failed else 0
+    return code
 
 
 def cmd_show(args) -> int:
@@ -214,12 +318,41 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vanthu", description="Vietnamese official documents to structured records."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="read files and folders into a Parquet dataset")
+    p = sub.add_parser("ingest", help="bring a dataset up to date with files and folders",
+                       epilog="exit codes: 0 all ok, 1 some documents failed, 2 the run could "
+                              "not start or finish, 3 the dataset is locked by another run")
     p.add_argument("paths", nargs="+", help="files or folders (read recursively)")
     p.add_argument("--out", required=True, help="dataset directory (created if missing)")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    p.add_argument("--retry-failed", action="store_true",
-                   help="process again files whose earlier record failed")
+    p.add_argument("--executor", choices=["local", "serial", "dask"], default="local",
+                   help="where documents run (default: local processes)")
+    p.add_argument("--scheduler", default=None,
+                   help="with --executor dask: the scheduler's address (default: a local "
+                        "cluster of --workers processes)")
+    p.add_argument("--reprocess", choices=["failed", "outdated", "all", "none"],
+                   default="failed",
+                   help="besides new and changed files, process again: failed ones (default, "
+                        f"up to {MAX_ATTEMPTS} runs), also those made by an older pipeline, "
+                        "all, or none")
+    p.add_argument("--full", action="store_true", help="process every file again")
+    p.add_argument("--include", action="append", metavar="GLOB",
+                   help="names to take as documents (default: the known document extensions)")
+    p.add_argument("--exclude", action="append", metavar="GLOB",
+                   help="names to leave out (always: " + ", ".join(DEFAULT_EXCLUDE) + ")")
+    p.add_argument("--max-seconds", type=float, default=Limits.seconds,
+                   help="wall time per document (default: %(default)s; 0: none)")
+    p.add_argument("--max-memory", type=int, default=Limits.memory_mb,
+                   help="MiB per document's worker (default: %(default)s; 0: none)")
+    p.add_argument("--max-pages", type=int, default=Limits.pages,
+                   help="pages per document (default: %(default)s; 0: none)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for another run's lock (default: exit 3 at once)")
+    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, metavar="N",
+                   help="commit every N documents (default: %(default)s); a killed run "
+                        "loses at most one batch")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.add_argument("--log-json", action="store_true",
+                   help="one JSON line per document and one per run on stderr")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-signatures", action="store_true",
                    help="do not read PDF signature fields (stamped number and day stay blank)")
@@ -239,7 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 for bad arguments, 0 for --help
+        return int(exc.code or 0)
     return int(args.func(args))
 
 

@@ -11,27 +11,53 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import pymupdf
 
 from extractors.base import Context
 from extractors.registry import registry
 from pipeline.errors import VanthuError
 from pipeline.layout import zone
 from pipeline.options import DEFAULT, Options
-from pipeline.readers import read_document
+from pipeline.readers import EXTENSIONS, read_document, sniff
 from schemas.record import CORE_FIELDS, Record, Status
+
+# The file name endings ``ingest`` takes as documents by default (``.pdf``, ``.docx``…).
+DOCUMENT_EXTENSIONS: frozenset[str] = frozenset(EXTENSIONS)
 
 
 def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that any table can hold: a name that is not UTF-8 (``C\\xf4ng v\\xe3n
+    .txt`` saved by an old Windows tool in Windows-1258) keeps each undecodable byte as a
+    ``\\xNN`` escape instead of crashing the writer; a UTF-8 name is returned unchanged."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A file whose bytes the dataset already holds a current record for: it is not processed
+    again (a file moved to another folder, or touched without a change)."""
+
+    path: str
+    doc_id: str
+    size: int
+
+
 def failed_record(path: str, message: str, *, data: bytes | None = None,
                   fmt: str = "unknown") -> Record:
+    if data is None:  # still say which bytes failed when they can be read cheaply
+        data = _small_file(path)
     return Record(
         doc_id=doc_id_of(data) if data is not None else "",
-        source_path=path,
+        source_path=display_path(path),
         source_format=fmt,
         status=Status.FAILED,
         errors=[message],
@@ -40,11 +66,49 @@ def failed_record(path: str, message: str, *, data: bytes | None = None,
     )
 
 
-def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
-    """The record of one file whose bytes are already read."""
-    fmt = Path(path).suffix.lower().lstrip(".") or "unknown"
+def _small_file(path: str, limit: int = 256 << 20) -> bytes | None:
+    """The bytes of a regular file under ``limit`` bytes, or None (never blocks on a FIFO)."""
     try:
-        doc = read_document(path, data, options)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def page_count(data: bytes) -> int | None:
+    """Pages of a PDF, counted from its page tree without reading any page (None when the
+    bytes are no PDF or it cannot be opened: the reader then says why)."""
+    if sniff(data) != "pdf":
+        return None
+    try:
+        with pymupdf.open(stream=data, filetype="pdf") as doc:
+            return int(doc.page_count)
+    except Exception:
+        return None
+
+
+def process_bytes(path: str, data: bytes, options: Options = DEFAULT,
+                  max_pages: int | None = None) -> Record:
+    """The record of one file whose bytes are already read. With ``max_pages``, a document of
+    more pages fails before any page is read or rendered (3,000 pages of one dot each would
+    otherwise be OCRed page by page)."""
+    fmt = Path(path).suffix.lower().lstrip(".") or "unknown"
+    if max_pages is not None:
+        pages = page_count(data)
+        if pages is not None and pages > max_pages:
+            return failed_record(path, f"{pages} pages, more than the limit of {max_pages} "
+                                 "pages per document (--max-pages)", data=data, fmt=fmt)
+    try:
+        doc = read_document(display_path(path), data, options)
     except VanthuError as exc:
         return failed_record(path, exc.message, data=data, fmt=fmt)
     except Exception as exc:  # a reader bug must not stop the batch
@@ -52,7 +116,7 @@ def process_bytes(path: str, data: bytes, options: Options = DEFAULT) -> Record:
 
     rec = Record(
         doc_id=doc_id_of(data),
-        source_path=path,
+        source_path=display_path(path),
         source_format=doc.format,
         page_count=len(doc.pages),
         text_pages=doc.text_pages,
@@ -111,15 +175,59 @@ def process_file(
     path: str | os.PathLike[str],
     skip: Callable[[str, str], bool] | None = None,
     options: Options = DEFAULT,
-) -> Record | None:
+    max_pages: int | None = None,
+) -> Record | Seen:
     """The record of one file on disk, reading it once. With ``skip``, a file for which
-    ``skip(doc_id, path)`` is true is not processed and None is returned."""
-    path = str(path)
+    ``skip(doc_id, path)`` is true is not processed: a :class:`Seen` comes back instead.
+
+    Only a regular file is read: a FIFO, a socket or a device (a link to ``/dev/zero``) gives
+    a failed record at once instead of blocking or reading forever."""
+    path = os.fspath(path)
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return failed_record(path, f"the file cannot be read ({exc.strerror or exc})")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return failed_record(path, "not a regular file (a FIFO, socket or device)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read()
     except OSError as exc:
         return failed_record(path, f"the file cannot be read ({exc.strerror or exc})")
-    if skip is not None and skip(doc_id_of(data), path):
-        return None
-    return process_bytes(path, data, options)
+    finally:
+        os.close(fd)
+    doc_id = doc_id_of(data)
+    if skip is not None and skip(doc_id, display_path(path)):
+        return Seen(display_path(path), doc_id, len(data))
+    return process_bytes(path, data, options, max_pages)
+
+
+_VERSION_SOURCES = ("extractors", "pipeline/readers", "pipeline/layout", "pipeline/ocr",
+                    "pipeline/rules", "pipeline/signatures", "schemas")
+_VERSION_FILES = ("pipeline/runner.py", "pipeline/normalize.py", "pipeline/document.py",
+                  "pipeline/letters.py")
+
+
+def pipeline_version() -> str:
+    """What made a record: a short hash of the code and rule files that turn bytes into a
+    record (readers, layout, OCR, extractors, rules, schemas), e.g. ``0.1.0+3f9a1c2e``. A new
+    rule in ``doc_types.yaml`` changes it, so ``ingest --reprocess outdated`` knows which
+    records an older pipeline made."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    files = [root / f for f in _VERSION_FILES]
+    for folder in _VERSION_SOURCES:
+        files.extend(sorted((root / folder).rglob("*.py")))
+        files.extend(sorted((root / folder).rglob("*.yaml")))
+    for f in files:
+        if f.is_file():
+            digest.update(f.relative_to(root).as_posix().encode())
+            digest.update(f.read_bytes())
+    try:
+        base = version("vanthu")
+    except PackageNotFoundError:
+        base = "0"
+    return f"{base}+{digest.hexdigest()[:8]}"

@@ -156,3 +156,57 @@ def record_rows(record: Record) -> dict[str, list[dict[str, Any]]]:
         for sig in doc["signatures"]
     ]
     return {"documents": [doc_row], "fields": field_rows, "signatures": sig_rows}
+
+
+# The manifest: one row per path ever seen under an input root, so the nightly run opens only
+# files whose size, mtime or inode changed. ``path`` is the resolved path as text (a name that
+# is not UTF-8 is shown with ``\xNN`` escapes); ``path_bytes`` keeps its exact bytes.
+FILES = pa.schema(
+    [
+        ("path", pa.string()),
+        ("path_bytes", pa.binary()),
+        ("root", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("inode", pa.int64()),
+        ("doc_id", pa.string()),
+        ("status", pa.string()),  # the record's status, or "skipped" (a FIFO, a link loop…)
+        ("error", pa.string()),
+        ("attempts", pa.int32()),  # failed runs in a row, for the retry cap
+        ("pipeline_version", pa.string()),
+        ("first_seen", pa.timestamp("us", tz=TZ)),
+        ("last_seen", pa.timestamp("us", tz=TZ)),
+        ("deleted_at", pa.timestamp("us", tz=TZ)),
+        ("run_id", pa.string()),
+    ]
+)
+
+# One row per run, written when it ends: what it counted and, for a run that completed, the
+# version of every table, which is what readers read.
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("state", pa.string()),  # "complete", or "interrupted" / "crashed"
+        ("started_at", pa.timestamp("us", tz=TZ)),
+        ("finished_at", pa.timestamp("us", tz=TZ)),
+        ("roots", pa.list_(pa.string())),
+        ("pipeline_version", pa.string()),
+        ("seen", pa.int64()),
+        ("new", pa.int64()),
+        ("changed", pa.int64()),
+        ("moved", pa.int64()),
+        ("deleted", pa.int64()),
+        ("unchanged", pa.int64()),
+        ("retried", pa.int64()),
+        ("processed", pa.int64()),
+        ("failed", pa.int64()),
+        ("skipped", pa.int64()),
+        ("versions", pa.string()),  # JSON: table name -> Delta version at the end of the run
+        ("error", pa.string()),
+    ]
+)
+
+# The tables a run commits, fields and signatures before the documents that own them, the
+# manifest last: a path is only marked done once its rows are all in.
+RECORD_TABLES = ("fields", "signatures", "documents")
+ALL_TABLES: dict[str, pa.Schema] = {**TABLES, "files": FILES, "runs": RUNS}

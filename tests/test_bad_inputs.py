@@ -63,31 +63,79 @@ def test_batch_goes_on_and_every_file_has_a_record(tmp_path):
     for name, (make, _) in CASES.items():
         make(folder / "sub" / name)
     shutil.copyfile(GOOD, folder / "good.pdf")
-    report = ingest([folder], tmp_path / "ds", workers=1)
-    assert report.inputs == len(CASES) + 1 and report.processed == report.inputs
+    report = ingest([folder], tmp_path / "ds", workers=1, include=["*"])
+    assert report.seen == len(CASES) + 1 and report.processed == report.seen
     assert report.by_status == {"failed": len(CASES), "ok": 1}
     df = read_dataset(tmp_path / "ds")
     assert len(df) == len(CASES) + 1
     failed = df.loc[df.status == "failed", "source_path"]
     assert set(failed.str.rsplit("/", n=1).str[-1]) == set(CASES)
     assert all(len(e) == 1 for e in df.loc[df.status == "failed", "errors"])
+    assert df.doc_id.str.len().eq(64).all()  # every failed record names its bytes
+
+
+def test_hostile_files_each_get_one_skipped_or_failed_record(tmp_path):
+    """FIFOs, sockets, a link to /dev/zero, a link loop, a broken link, a non-UTF-8 name, a
+    path of 5,000 characters and a file that is not a document: each is said once, the
+    good files are read, nothing blocks."""
+    import os
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(GOOD, folder / "good.pdf")
+    os.mkfifo(folder / "pipe.pdf")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "sock.pdf"))
+    (folder / "zero.pdf").symlink_to("/dev/zero")
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    (folder / "gone.pdf").symlink_to(folder / "nowhere.pdf")
+    (folder / "back").symlink_to(folder)  # a folder link back to the root
+    (folder / "README.md").write_text("# Công văn đến\n", "utf-8")
+    (folder / "danh-sach.csv").write_text("so,ngay\n", "utf-8")
+    # "Công văn.txt" saved in Windows-1258 by an old tool: not UTF-8
+    raw = os.fsencode(str(folder)) + b"/C\xf4ng v\xe3n.txt"
+    with open(raw, "wb") as fh:
+        fh.write((SAMPLES / "generated" / "cv-sxd-1204.txt").read_bytes())
+    deep = str(folder)
+    while len(deep) < 5000:
+        deep += "/" + "thư-mục-" * 20
+    fd = os.open(folder, os.O_RDONLY)
+    try:  # build the deep folder one step at a time (a whole path past 4096 bytes fails)
+        for part in deep[len(str(folder)) + 1:].split("/"):
+            os.mkdir(part, dir_fd=fd)
+            nfd = os.open(part, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        wfd = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd)
+        os.write(wfd, (SAMPLES / "generated" / "cv-sxd-1204.txt").read_bytes())
+        os.close(wfd)
+    finally:
+        os.close(fd)
+    report = ingest([folder], tmp_path / "ds", workers=2)
+    reasons = {s["path"].rsplit("/", 1)[-1]: s["reason"] for s in report.skipped_files}
+    assert reasons["pipe.pdf"].startswith("not a regular file")
+    assert reasons["sock.pdf"].startswith("not a regular file")
+    assert reasons["zero.pdf"].startswith("not a regular file")
+    assert reasons["loop.pdf"] == "a link loop"
+    assert reasons["gone.pdf"] == "a broken link"
+    assert reasons["back"].startswith("a link back to a folder")
+    assert reasons["README.md"].startswith("not a document")
+    assert reasons["danh-sach.csv"].startswith("not a document")
+    assert any("too long" in r for r in reasons.values())
+    df = read_dataset(tmp_path / "ds")
+    names = set(df.source_path.str.rsplit("/", n=1).str[-1])
+    assert names == {"good.pdf", "C\\xf4ng v\\xe3n.txt"}
+    assert df.status.ne("failed").all()
+    files = read_dataset(tmp_path / "ds", "files")
+    stored = files.loc[files.path.str.endswith("n.txt"), "path_bytes"].iloc[0]
+    assert stored == raw  # the name's bytes, kept exactly
+    assert ingest([folder], tmp_path / "ds").processed == 0
 
 
 def test_empty_folder_is_said_clearly(tmp_path):
-    (tmp_path / "empty").mkdir()
-    report = ingest([tmp_path / "empty"], tmp_path / "ds")
-    assert report.inputs == 0
-    assert report.problems == [f"{tmp_path / 'empty'}: the folder holds no files"]
-
-
-def test_cli_exit_codes(tmp_path, capsys):
-    from pipeline.cli import main
+    from pipeline.api import InputError
 
     (tmp_path / "empty").mkdir()
-    assert main(["ingest", str(tmp_path / "empty"), "--out", str(tmp_path / "d1"),
-                 "--no-progress"]) == 2
-    (tmp_path / "bad").mkdir()
-    (tmp_path / "bad" / "x.pdf").write_bytes(b"")
-    assert main(["ingest", str(tmp_path / "bad"), "--out", str(tmp_path / "d2"),
-                 "--no-progress"]) == 1
-    assert "FAILED" in capsys.readouterr().err
+    with pytest.raises(InputError, match="the folder holds no files"):
+        ingest([tmp_path / "empty"], tmp_path / "ds")

@@ -1,26 +1,40 @@
-"""Documents processed on this machine: in this process, or in a pool of processes.
+"""Documents processed on this machine: in this process, or in supervised worker processes.
 
-A pool sends the run's :class:`~pipeline.executors.base.DocumentTask` to each worker once
-(as the pool's initializer) and then batches of paths, so a run over 2,445 files pays the
-task's pickling twice, not 2,445 times. A worker that dies (a crash inside a native library
-on a damaged file) loses its batch: those files are run again one per process, so only the
-file that kills its process gets a failed record.
+:class:`PoolExecutor` keeps ``workers`` processes, each handed one path at a time, and
+watches them: a worker that dies (a native library crashing on a damaged file, the kernel's
+OOM killer), outlives the per-document time limit or outgrows the memory limit is ended with
+its OCR processes and replaced, and only the file it held gets a failed record. Results come
+back as they finish, not in input order. Workers are forked from a small server process that
+has the pipeline imported already (so a replacement starts in milliseconds) and ask the
+kernel to kill them when their parent dies; each also watches a pipe whose other end only the
+parent holds (the kernel closes it however the parent dies) and then ends its own process
+group, OCR processes included. So a ``kill -9`` of ``vanthu ingest`` leaves no worker
+behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import multiprocessing.sharedctypes
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
-from pipeline.executors.base import DocumentTask
+import psutil
+
+from pipeline.executors.base import DocumentTask, Limits, Result
 from pipeline.ocr import progress
 from pipeline.runner import failed_record
-from schemas.record import Record
 
 PageCounter = multiprocessing.sharedctypes.Synchronized  # an ``mp.Value("i")``
+POLL_SECONDS = 0.2  # how often the limits are checked
 
 
 def _count_pages(counter: PageCounter) -> None:
@@ -28,15 +42,26 @@ def _count_pages(counter: PageCounter) -> None:
     progress.set_listener(progress.counter_listener(counter))
 
 
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when the process that started it dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+
+
 class SerialExecutor:
-    """Every document in this process, one after the other: for small runs and debugging."""
+    """Every document in this process, one after the other: for debugging. Only the page
+    limit applies here (nothing can stop a document that hangs in its own process)."""
 
     kind = "serial"
 
     def __init__(self) -> None:
         self._pages = mp.get_context().Value("i", 0)
 
-    def run(self, task: DocumentTask, paths: Sequence[str]) -> Iterator[Record | None]:
+    def run(self, task: DocumentTask, paths: Sequence[str]) -> Iterator[Result]:
         _count_pages(self._pages)
         try:
             for path in paths:
@@ -48,57 +73,166 @@ class SerialExecutor:
         return int(self._pages.value)
 
 
-_TASK: DocumentTask | None = None  # the run's task, set once in each worker
+def _watch(lifeline: Connection) -> None:
+    """End this worker's process group (it and its OCR processes) when the parent is gone:
+    the parent holds the lifeline's other end, which the kernel closes however it dies."""
+    try:
+        lifeline.poll(None)
+    finally:
+        os.killpg(0, signal.SIGKILL)
 
 
-def _install(task: DocumentTask, counter: PageCounter) -> None:
-    global _TASK
-    _TASK = task
+def _worker(conn: Connection, lifeline: Connection, task: DocumentTask,
+            counter: PageCounter) -> None:
+    """A worker's life: one path in, one result out, until the parent says stop or goes."""
+    die_with_parent()
+    os.setpgid(0, 0)  # its own group, so a kill for a limit takes its OCR processes too
+    threading.Thread(target=_watch, args=(lifeline,), daemon=True).start()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     _count_pages(counter)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        result = task(path)
+        try:
+            conn.send(result)
+        except OSError:  # the parent is gone
+            return
 
 
-def _run_batch(paths: list[str]) -> list[Record | None]:
-    assert _TASK is not None, "the worker was started without its task"
-    return [_TASK(p) for p in paths]
+class _Slot:
+    """One worker process and the path it holds."""
+
+    def __init__(self, ctx: Any, task: DocumentTask, counter: PageCounter,
+                 lifeline: Connection) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, lifeline, task, counter),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.path: str | None = None
+        self.since = 0.0
+
+    def give(self, path: str) -> None:
+        self.path, self.since = path, time.monotonic()
+        try:
+            self.conn.send(path)
+        except OSError:
+            pass  # the worker is gone: its sentinel says so at the next wait
+
+    def rss_mb(self) -> float:
+        try:
+            proc = psutil.Process(self.proc.pid)
+            procs = [proc, *proc.children(recursive=True)]
+            return sum(p.memory_info().rss for p in procs) / (1 << 20)
+        except psutil.Error:
+            return 0.0
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except OSError:
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+def _context() -> Any:
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.executors.local", "pipeline.runner"])
+        return ctx
+    return mp.get_context("spawn")
 
 
 class PoolExecutor:
-    """Documents in ``workers`` processes, in batches of up to 32 paths a task."""
+    """Documents in ``workers`` supervised processes, under ``limits`` per document."""
 
     kind = "local"
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, limits: Limits | None = None) -> None:
         self.workers = max(1, workers)
-        self._pages = mp.get_context().Value("i", 0)
+        self.limits = limits
+        self._ctx = _context()
+        self._pages = self._ctx.Value("i", 0)
 
     def pages_done(self) -> int:
         return int(self._pages.value)
 
-    def run(self, task: DocumentTask, paths: Sequence[str]) -> Iterator[Record | None]:
-        files = list(paths)
-        chunk = max(1, min(32, len(files) // (self.workers * 4) or 1))
-        batches = [files[i: i + chunk] for i in range(0, len(files), chunk)]
-        init = (task, self._pages)
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=_install,
-                                 initargs=init) as pool:
-            futures = [pool.submit(_run_batch, b) for b in batches]
-            for batch, fut in zip(batches, futures, strict=True):
-                try:
-                    yield from fut.result()
-                except BrokenProcessPool:
-                    yield from self._isolated(batch, init)
-                except Exception as exc:
-                    for p in batch:
-                        yield failed_record(p, f"internal error: {exc!r}")
+    def run(self, task: DocumentTask, paths: Sequence[str]) -> Iterator[Result]:
+        limits = self.limits or task.limits
+        todo = deque(paths)
+        slots: list[_Slot] = []
+        lifeline, keep_alive = self._ctx.Pipe(duplex=False)
+        try:
+            for _ in range(min(self.workers, len(todo))):
+                slot = _Slot(self._ctx, task, self._pages, lifeline)
+                slots.append(slot)
+                slot.give(todo.popleft())
+            while any(s.path is not None for s in slots):
+                busy = [s for s in slots if s.path is not None]
+                ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy],
+                             timeout=POLL_SECONDS)
+                for slot in busy:
+                    assert slot.path is not None
+                    result: Result | None = None
+                    lost: str | None = None
+                    if slot.conn in ready:
+                        try:
+                            result = slot.conn.recv()
+                        except (EOFError, OSError):
+                            lost = self._why_dead(slot)
+                    elif slot.proc.sentinel in ready:
+                        lost = self._why_dead(slot)
+                    elif limits.seconds is not None and \
+                            time.monotonic() - slot.since > limits.seconds:
+                        lost = (f"took longer than the limit of {limits.seconds:g} s per "
+                                "document (--max-seconds)")
+                    elif limits.memory_mb is not None and slot.rss_mb() > limits.memory_mb:
+                        lost = (f"used more memory than the limit of {limits.memory_mb} MiB per "
+                                "document (--max-memory)")
+                    if result is None and lost is None:
+                        continue
+                    path = slot.path
+                    slot.path = None
+                    if lost is not None:
+                        slot.kill()
+                        slots[slots.index(slot)] = slot = _Slot(self._ctx, task, self._pages,
+                                                                lifeline)
+                        result = failed_record(path, lost)
+                    if todo:
+                        slot.give(todo.popleft())
+                    assert result is not None
+                    yield result
+        finally:
+            for slot in slots:
+                if slot.path is None:
+                    slot.stop()
+                else:
+                    slot.kill()
+            lifeline.close()
+            keep_alive.close()
 
     @staticmethod
-    def _isolated(paths: list[str], init: tuple[DocumentTask, PageCounter]
-                  ) -> Iterator[Record | None]:
-        for p in paths:
-            try:
-                with ProcessPoolExecutor(max_workers=1, initializer=_install,
-                                         initargs=init) as pool:
-                    yield pool.submit(_run_batch, [p]).result()[0]
-            except BrokenProcessPool:
-                yield failed_record(
-                    p, "the reader crashed on this file (damaged or hostile content)")
+    def _why_dead(slot: _Slot) -> str:
+        slot.proc.join(1)
+        code = slot.proc.exitcode
+        if code is not None and code < 0 and -code == signal.SIGKILL:
+            return "the worker was killed while reading this file (out of memory?)"
+        return ("the reader crashed on this file (damaged or hostile content; "
+                f"exit code {code})")

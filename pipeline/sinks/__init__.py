@@ -1,6 +1,6 @@
 """Where records go: a :class:`~pipeline.sinks.base.Sink` per storage kind, in one registry.
 
-    >>> sink = open_sink("out/samples")              # the default kind, "parquet"
+    >>> sink = open_sink("out/samples")              # the default kind, "delta"
     >>> sink.read_table("documents").num_rows
 
 ``open_sink(out, "nosuch")`` fails with the list of known kinds.
@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from pipeline.sinks.base import Key, Sink, SinkWriter
-from pipeline.sinks.parquet import ParquetSink
+from pipeline.sinks.base import Sink, SinkWriter
+from pipeline.sinks.delta import DeltaSink, DeltaWriter
 
-SINKS: dict[str, Callable[[str | os.PathLike[str]], Sink]] = {"parquet": ParquetSink}
-DEFAULT_SINK = "parquet"
+SINKS: dict[str, Callable[[str | os.PathLike[str]], Sink]] = {"delta": DeltaSink}
+DEFAULT_SINK = "delta"
 
 
 def open_sink(out: str | os.PathLike[str], kind: str = DEFAULT_SINK) -> Sink:
@@ -27,4 +27,5 @@ def open_sink(out: str | os.PathLike[str], kind: str = DEFAULT_SINK) -> Sink:
     return make(out)
 
 
-__all__ = ["DEFAULT_SINK", "SINKS", "Key", "ParquetSink", "Sink", "SinkWriter", "open_sink"]
+__all__ = ["DEFAULT_SINK", "SINKS", "DeltaSink", "DeltaWriter", "Sink", "SinkWriter",
+           "open_sink"]

@@ -1,17 +1,18 @@
 """The sink contract: where a run's records go, and how the dataset is read back.
 
-``ingest`` does not know how the dataset is stored. It asks the sink which documents it
-already holds (so the nightly run only processes what is new), hands it each record as it
-comes, and closes the writer at the end; ``read_dataset`` asks it for a table. Today's sink
-is a folder of Parquet parts (:mod:`pipeline.sinks.parquet`); a table format with a
-transaction log fits behind the same two protocols.
+``ingest`` does not know how the dataset is stored. It reads the manifest (``files``: what
+each path held when last seen) to decide what to process, hands the writer each record with
+the path's new manifest row, commits in batches, and records the run with the version of
+every table; ``read_dataset`` asks the sink for a table as the last complete run left it.
+Today's sink is Delta Lake (:mod:`pipeline.sinks.delta`).
 
-A key is ``(doc_id, source_path)``: the sha256 of the file's bytes and the path it was read
-from, e.g. ``("9f2c…", "samples/seeds/004_6568c36e68d1f851.txt")``.
+Rows are keyed by ``source_path``, the resolved path, e.g.
+``/srv/archive/2024/cv-sxd-1204.pdf``: one current record per path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,37 +21,60 @@ import pyarrow as pa
 
 from schemas.record import Record
 
-Key = tuple[str, str]
-
 
 class SinkWriter(Protocol):
-    """Takes the records of one run; what ``close`` returns from is committed."""
+    """Takes the records of one run; what ``flush`` returns from is committed."""
 
-    def add(self, record: Record) -> None:
-        """Take one record; it may be held until the next commit."""
+    commits: int
+
+    def add(self, record: Record, file_row: Mapping[str, Any] | None = None) -> None:
+        """Take one record (and its path's manifest row); held until the next commit."""
+
+    def copy(self, stored_path: str, file_row: Mapping[str, Any]) -> None:
+        """A path whose bytes are stored under ``stored_path``: reuse those rows."""
+
+    def mark(self, file_row: Mapping[str, Any]) -> None:
+        """Change a path's manifest row only."""
+
+    def pending(self) -> int:
+        """Changes held since the last commit."""
 
     def flush(self) -> None:
-        """Commit what is held, all tables of a batch together."""
+        """Commit what is held: the record tables first, the manifest last."""
 
     def close(self) -> None:
-        """Commit what is left and free the writer's resources."""
+        """Commit what is left."""
 
 
 class Sink(Protocol):
-    """A dataset: the tables of :data:`schemas.arrow.TABLES`, plus one log per run."""
+    """A dataset: the tables of :data:`schemas.arrow.ALL_TABLES`, plus one log per run."""
 
     kind: str
     root: Path
 
-    def known_keys(self) -> dict[Key, str]:
-        """Every key already stored, with its record's status (``ok``, ``partial``,
-        ``failed``)."""
-
     def writer(self, run_id: str) -> SinkWriter:
         """A writer for the run ``run_id``."""
 
-    def read_table(self, table: str) -> pa.Table:
-        """One table, every stored row, with the table's schema."""
+    def read_table(self, table: str, as_of: dt.datetime | str | None = None) -> pa.Table:
+        """One table as the last complete run (finished by ``as_of``) left it."""
+
+    def read_latest(self, table: str, source_paths: set[str] | None = None) -> pa.Table:
+        """One table at its newest version (what the next run builds on)."""
+
+    def pinned(self, as_of: dt.datetime | str | None = None) -> dict[str, int] | None:
+        """The table versions readers read, or None before the first complete run."""
+
+    def versions_now(self) -> dict[str, int]:
+        """Every table's newest version."""
+
+    def record_run(self, row: Mapping[str, Any]) -> None:
+        """Store the run's row in ``runs``."""
+
+    def sweep(self) -> list[str]:
+        """Delete what a killed run left behind; returns what."""
+
+    def set_aside_damaged(self) -> list[str]:
+        """Take unreadable data files out of the tables; returns their names."""
 
     def write_run_log(self, run_id: str, report: Mapping[str, Any]) -> Path:
-        """Store what a run did; returns where."""
+        """Store what a run did as a readable log; returns where."""

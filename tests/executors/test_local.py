@@ -1,15 +1,30 @@
-"""Local executors: the same records in this process and in a pool, in input order; a worker
-that dies costs only the file that killed it."""
+"""Local executors: the same records in this process and in supervised workers, returned as
+they finish; a worker that dies, hangs or grows costs only its own file; workers die with
+their parent."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
+import psutil
+import pymupdf
 import pytest
 
-from pipeline.executors import EXECUTORS, DocumentTask, PoolExecutor, SerialExecutor, make_executor
-from pipeline.runner import doc_id_of
-from tests.conftest import SAMPLES
+from pipeline.executors import (
+    EXECUTORS,
+    DocumentTask,
+    Limits,
+    PoolExecutor,
+    SerialExecutor,
+    make_executor,
+)
+from pipeline.runner import Seen, doc_id_of
+from tests.conftest import ROOT, SAMPLES
 
 FILES = sorted(str(p) for p in (SAMPLES / "generated").glob("*.txt")) + sorted(
     str(p) for p in (SAMPLES / "seeds").glob("*.txt"))
@@ -22,40 +37,34 @@ def _comparable(rec):
 
 
 def test_unknown_executor_names_the_known_ones():
-    with pytest.raises(KeyError, match="unknown executor 'dask'; known: local, serial"):
-        make_executor("dask")
-    assert set(EXECUTORS) == {"local", "serial"}
-    assert isinstance(make_executor("local", workers=1), SerialExecutor)
-    assert isinstance(make_executor("local", workers=2), PoolExecutor)
+    with pytest.raises(KeyError, match="unknown executor 'nosuch'; known: local, serial, dask"):
+        make_executor("nosuch")
+    assert set(EXECUTORS) == {"local", "serial", "dask"}
+    assert isinstance(make_executor("local", workers=1), PoolExecutor)
+    assert isinstance(make_executor("serial"), SerialExecutor)
 
 
-def test_serial_and_pool_give_the_same_records_in_input_order():
+def test_serial_and_pool_give_the_same_records():
     task = DocumentTask()
     serial = list(SerialExecutor().run(task, FILES))
     pooled = list(PoolExecutor(2).run(task, FILES))
-    assert [r.source_path for r in pooled] == FILES
-    assert [_comparable(r) for r in pooled] == [_comparable(r) for r in serial]
+    assert sorted(r.source_path for r in pooled) == FILES
+    by_path = {r.source_path: _comparable(r) for r in pooled}
+    assert [by_path[r.source_path] for r in serial] == [_comparable(r) for r in serial]
 
 
-def test_known_files_are_skipped_unless_they_failed_and_retry_is_asked(tmp_path):
-    empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
+def test_files_with_known_bytes_come_back_as_seen():
     good = FILES[0]
     with open(good, "rb") as fh:
-        known = {(doc_id_of(fh.read()), good): "ok", (doc_id_of(b""), str(empty)): "failed"}
-    results = list(SerialExecutor().run(DocumentTask(known=known), [good, str(empty)]))
-    assert results == [None, None]
-    retried = list(SerialExecutor().run(DocumentTask(known=known, retry_failed=True),
-                                        [good, str(empty)]))
-    assert retried[0] is None and retried[1] is not None and retried[1].status.value == "failed"
-
-
-def _dies_on(name: str):
-    """A task that kills its worker process on files called ``name``."""
-    return _Dying(name)
+        known = doc_id_of(fh.read())
+    results = list(SerialExecutor().run(DocumentTask(reuse=frozenset({known})), FILES[:2]))
+    assert results[0] == Seen(good, known, os.path.getsize(good))
+    assert results[1].source_path == FILES[1]
 
 
 class _Dying(DocumentTask):
+    """A task that kills its worker process on files called ``name`` (a native crash)."""
+
     def __init__(self, name: str) -> None:
         super().__init__()
         object.__setattr__(self, "name", name)
@@ -68,8 +77,100 @@ class _Dying(DocumentTask):
 
 def test_a_worker_that_dies_costs_only_its_file():
     victim = os.path.basename(FILES[3])
-    results = list(PoolExecutor(2).run(_dies_on(victim), FILES))
-    assert [r.source_path for r in results] == FILES
+    results = list(PoolExecutor(2).run(_Dying(victim), FILES))
+    assert sorted(r.source_path for r in results) == FILES
     failed = [r for r in results if r.status.value == "failed"]
     assert [r.source_path for r in failed] == [FILES[3]]
-    assert "crashed" in failed[0].errors[0]
+    assert "crashed" in failed[0].errors[0] and failed[0].doc_id  # the bytes are named
+
+
+def _scan_pdf(path, pages: int) -> None:
+    """A PDF of ``pages`` image-only pages, each different (named after ``path`` and its
+    number, so no OCR cache knows them): each is OCRed, which takes a second or more."""
+    doc = pymupdf.open()
+    for n in range(pages):
+        text = pymupdf.open()
+        page = text.new_page()
+        for i in range(30):
+            page.insert_text((72, 100 + i * 20), f"Dòng {i} trang {n} công văn {path.name} "
+                             f"{time.time_ns()}", fontsize=11)
+        pix = page.get_pixmap(dpi=150)
+        doc.new_page().insert_image(pymupdf.Rect(0, 0, 595, 842), pixmap=pix)
+    doc.save(path)
+
+
+def test_a_document_over_the_time_limit_fails_and_the_others_finish_first(tmp_path):
+    slow = tmp_path / "slow-scan.pdf"
+    _scan_pdf(slow, 12)
+    paths = [str(slow)] + FILES
+    task = DocumentTask(limits=Limits(seconds=2, memory_mb=None, pages=None))
+    start = time.monotonic()
+    results = list(PoolExecutor(2).run(task, paths))
+    assert time.monotonic() - start < 30
+    assert results[-1].source_path == str(slow)  # finished last, though given first
+    assert results[-1].status.value == "failed"
+    assert "longer than the limit of 2 s" in results[-1].errors[0]
+    assert all(r.status.value != "failed" for r in results[:-1])
+
+
+def test_a_document_over_the_page_limit_fails_before_any_page_is_read(tmp_path):
+    many = tmp_path / "dots.pdf"
+    doc = pymupdf.open()
+    for _ in range(60):
+        doc.new_page().draw_circle((300, 400), 0.5)
+    doc.save(many)
+    rec = next(SerialExecutor().run(DocumentTask(limits=Limits(pages=50)), [str(many)]))
+    assert rec.status.value == "failed" and rec.errors == [
+        "60 pages, more than the limit of 50 pages per document (--max-pages)"]
+
+
+class _Greedy(DocumentTask):
+    """A task that grows without end on files called ``name`` (an XML bomb's effect)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(limits=Limits(seconds=60, memory_mb=300, pages=None))
+        object.__setattr__(self, "name", name)
+
+    def __call__(self, path: str):
+        if os.path.basename(path) == self.name:
+            hoard = []
+            while True:
+                hoard.append(bytearray(50 << 20))
+                time.sleep(0.05)
+        return super().__call__(path)
+
+
+def test_a_document_over_the_memory_limit_fails_and_memory_stays_bounded():
+    victim = os.path.basename(FILES[0])
+    results = list(PoolExecutor(2).run(_Greedy(victim), FILES))
+    failed = [r for r in results if r.status.value == "failed"]
+    assert [r.source_path for r in failed] == [FILES[0]]
+    assert "more memory than the limit of 300 MiB" in failed[0].errors[0]
+    assert len(results) == len(FILES)
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    slow = tmp_path / "slow-scan.pdf"
+    _scan_pdf(slow, 40)
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pipeline.executors import DocumentTask, PoolExecutor
+        if __name__ == "__main__":
+            for r in PoolExecutor(2).run(DocumentTask(), [{str(slow)!r}, {str(slow)!r} + "x"]):
+                print(r.source_path, flush=True)
+    """)
+    (tmp_path / "run.py").write_text(script, "utf-8")
+    _scan_pdf(tmp_path / "slow-scan.pdfx", 40)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "run.py")])
+    deadline = time.monotonic() + 30
+    workers: list[psutil.Process] = []
+    while time.monotonic() < deadline and len(workers) < 3:  # the fork server and 2 workers
+        time.sleep(0.2)
+        workers = [p for p in psutil.Process(parent.pid).children(recursive=True)
+                   if "resource_tracker" not in " ".join(p.cmdline())]
+    assert len(workers) >= 3
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == []

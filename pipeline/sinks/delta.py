@@ -1,0 +1,265 @@
+"""The Delta Lake sink: the dataset's tables with a transaction log, written by batches.
+
+Layout of a dataset directory (each table a Delta table: Parquet files plus ``_delta_log``,
+readable by ``deltalake``, DuckDB, Polars, Spark and Dask)::
+
+    DATASET/documents/   one row per current input file (the data contract)
+    DATASET/fields/      one row per extracted field, with provenance
+    DATASET/signatures/  one row per signature
+    DATASET/files/       the manifest: path, size, mtime, inode, hash, status, versions…
+    DATASET/runs/        one row per run, with the version of every table when it ended
+    DATASET/_runs/       each run's log as JSON (what failed, and why)
+
+Rows are keyed by ``source_path`` (resolved). A batch replaces the rows of its paths in
+``fields``, ``signatures`` and ``documents`` (one Delta commit each: a file changed in place
+keeps one row, its old one stays in the history) and only then marks the paths done in
+``files``, so a run killed between two commits redoes that batch and writes each row once.
+Readers never look at the tables' newest versions: they read the versions the last complete
+run recorded in ``runs``, so they never see a document without its fields nor half a run.
+A data file that cannot be read (a truncated part) is named in a warning and left out, and
+``ingest`` sets it aside (moved to ``DATASET/_damaged/``) so its paths are processed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, write_deltalake
+
+from schemas.arrow import ALL_TABLES, RECORD_TABLES, record_rows
+from schemas.record import Record
+
+Version = dict[str, int]
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+class DeltaWriter:
+    """One run's writes: records, manifest rows and moved files, committed per batch."""
+
+    def __init__(self, sink: DeltaSink, run_id: str) -> None:
+        self.sink = sink
+        self.run_id = run_id
+        self._records: list[Record] = []
+        self._copies: list[tuple[str, str]] = []  # (stored path, new path) of moved files
+        self._files: dict[str, dict[str, Any]] = {}
+        self.commits = 0
+        for table in ALL_TABLES:
+            sink.create(table)
+
+    def add(self, record: Record, file_row: Mapping[str, Any] | None = None) -> None:
+        self._records.append(record)
+        if file_row is not None:
+            self._files[file_row["path"]] = dict(file_row)
+
+    def copy(self, stored_path: str, file_row: Mapping[str, Any]) -> None:
+        """Record ``file_row['path']`` with the rows already stored for ``stored_path``."""
+        self._copies.append((stored_path, file_row["path"]))
+        self._files[file_row["path"]] = dict(file_row)
+
+    def mark(self, file_row: Mapping[str, Any]) -> None:
+        """Update a path's manifest row only (touched, deleted, skipped)."""
+        self._files[file_row["path"]] = dict(file_row)
+
+    def pending(self) -> int:
+        return len(self._records) + len(self._copies) + len(self._files)
+
+    def flush(self) -> None:
+        if not self.pending():
+            return
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
+        for rec in self._records:
+            for table, table_rows in record_rows(rec).items():
+                rows[table].extend(table_rows)
+        paths = [r.source_path for r in self._records]
+        if self._copies:
+            wanted = {old for old, _ in self._copies}
+            for table in RECORD_TABLES:
+                stored = self.sink.read_latest(table, source_paths=wanted).to_pylist()
+                for old, new in self._copies:
+                    rows[table].extend({**r, "source_path": new} for r in stored
+                                       if r["source_path"] == old
+                                       and r["doc_id"] == self._files[new]["doc_id"])
+            paths += [new for _, new in self._copies]
+        if paths:
+            for table in RECORD_TABLES:
+                self.sink.replace(table, "source_path", paths,
+                                  pa.Table.from_pylist(rows[table], schema=ALL_TABLES[table]))
+        if self._files:
+            self.sink.replace("files", "path", list(self._files),
+                              pa.Table.from_pylist(list(self._files.values()),
+                                                   schema=ALL_TABLES["files"]))
+        self.commits += 1
+        self._records, self._copies, self._files = [], [], {}
+
+    def close(self) -> None:
+        self.flush()
+
+
+class DeltaSink:
+    """A dataset folder of Delta tables (see the module's docstring for the layout)."""
+
+    kind = "delta"
+
+    def __init__(self, out: str | os.PathLike[str]) -> None:
+        self.root = Path(out)
+
+    # ------------------------------------------------------------------ writing
+
+    def writer(self, run_id: str) -> DeltaWriter:
+        return DeltaWriter(self, run_id)
+
+    def path(self, table: str) -> Path:
+        return self.root / table
+
+    def exists(self, table: str) -> bool:
+        return (self.path(table) / "_delta_log").is_dir()
+
+    def create(self, table: str) -> None:
+        if not self.exists(table):
+            self.path(table).mkdir(parents=True, exist_ok=True)
+            DeltaTable.create(str(self.path(table)), ALL_TABLES[table], mode="ignore")
+
+    def replace(self, table: str, key: str, keys: list[str], rows: pa.Table) -> None:
+        """Replace every row whose ``key`` is one of ``keys`` by ``rows``, in one commit."""
+        write_deltalake(str(self.path(table)), rows, mode="overwrite",
+                        predicate=f"{key} IN ({_sql_list(keys)})")
+
+    def record_run(self, row: Mapping[str, Any]) -> None:
+        """Append the run's row to ``runs``; with ``versions``, the run becomes what readers
+        read."""
+        self.create("runs")
+        write_deltalake(str(self.path("runs")),
+                        pa.Table.from_pylist([dict(row)], schema=ALL_TABLES["runs"]),
+                        mode="append")
+
+    def versions_now(self) -> Version:
+        return {t: DeltaTable(str(self.path(t))).version() for t in ALL_TABLES
+                if t != "runs" and self.exists(t)}
+
+    def write_run_log(self, run_id: str, report: Mapping[str, Any]) -> Path:
+        folder = self.root / "_runs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{run_id}.json"
+        tmp = folder / f".{run_id}.json.tmp"
+        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
+        os.replace(tmp, path)
+        return path
+
+    def sweep(self) -> list[str]:
+        """Delete what a killed run left behind: data files no version of the log names (a
+        write cut off before its commit) and half-written run logs. Call it holding the lock."""
+        removed = []
+        for table in ALL_TABLES:
+            if not self.exists(table):
+                continue
+            named = {Path(u.removeprefix("file://")).name
+                     for u in DeltaTable(str(self.path(table))).file_uris()}
+            for log in (self.path(table) / "_delta_log").glob("*.json"):
+                for line in log.read_text("utf-8").splitlines():
+                    action = json.loads(line) if line.strip() else {}
+                    for kind in ("add", "remove"):
+                        if kind in action:
+                            named.add(Path(action[kind]["path"]).name)
+            for part in self.path(table).glob("*.parquet"):
+                if part.name not in named:
+                    part.unlink()
+                    removed.append(f"{table}/{part.name}")
+        for tmp in (self.root / "_runs").glob(".*.tmp"):
+            tmp.unlink()
+            removed.append(f"_runs/{tmp.name}")
+        return removed
+
+    def set_aside_damaged(self) -> list[str]:
+        """Move every data file that cannot be read out of the tables (to ``_damaged/``) and
+        drop it from the log; returns what was moved, e.g. ``documents/part-0001….parquet``."""
+        moved = []
+        for table in ALL_TABLES:
+            if not self.exists(table):
+                continue
+            dtable = DeltaTable(str(self.path(table)))
+            for uri in dtable.file_uris():
+                local = Path(uri.removeprefix("file://"))
+                if _readable(local):
+                    continue
+                target = self.root / "_damaged" / table / local.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(local), target)
+                moved.append(f"{table}/{local.name}")
+            if any(m.startswith(table + "/") for m in moved):
+                dtable.repair(dry_run=False)
+        return moved
+
+    # ------------------------------------------------------------------ reading
+
+    def runs(self) -> pa.Table:
+        if not self.exists("runs"):
+            return ALL_TABLES["runs"].empty_table()
+        return self._read(DeltaTable(str(self.path("runs"))), "runs")
+
+    def pinned(self, as_of: dt.datetime | str | None = None) -> Version | None:
+        """The table versions of the last complete run (finished by ``as_of`` when given, or
+        the run named ``as_of``); None when no run has completed."""
+        done = [r for r in self.runs().to_pylist() if r["state"] == "complete"]
+        if isinstance(as_of, str):
+            done = [r for r in done if r["run_id"] == as_of]
+            if not done:
+                raise KeyError(f"no complete run {as_of!r} in {self.root}")
+        elif as_of is not None:
+            when = as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
+            done = [r for r in done if r["finished_at"] <= when]
+        if not done:
+            return None
+        last = max(done, key=lambda r: r["finished_at"])
+        return {k: int(v) for k, v in json.loads(last["versions"]).items()}
+
+    def read_table(self, table: str, as_of: dt.datetime | str | None = None) -> pa.Table:
+        """``table`` as the last complete run (by ``as_of``) left it."""
+        if table == "runs":
+            return self.runs()
+        versions = self.pinned(as_of)
+        if versions is None or table not in versions:
+            return ALL_TABLES[table].empty_table()
+        return self._read(DeltaTable(str(self.path(table)), version=versions[table]), table)
+
+    def read_latest(self, table: str, source_paths: set[str] | None = None) -> pa.Table:
+        """``table`` at its newest version, what a run builds on (``ingest`` holds the lock)."""
+        if not self.exists(table):
+            return ALL_TABLES[table].empty_table()
+        tbl = self._read(DeltaTable(str(self.path(table))), table)
+        if source_paths is not None:
+            tbl = tbl.filter(pc.is_in(tbl.column("source_path"),
+                                      value_set=pa.array(sorted(source_paths), pa.string())))
+        return tbl
+
+    def _read(self, dtable: DeltaTable, table: str) -> pa.Table:
+        schema = ALL_TABLES[table]
+        parts = []
+        for uri in dtable.file_uris():
+            try:
+                parts.append(pq.read_table(uri.removeprefix("file://"), schema=schema))
+            except (OSError, pa.ArrowException) as exc:
+                warnings.warn(f"{table}: the data file {uri} cannot be read and is left out "
+                              f"({exc}); the next ingest processes its documents again",
+                              stacklevel=3)
+        return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def _readable(path: Path) -> bool:
+    try:
+        pq.ParquetFile(path).metadata  # noqa: B018 (reads the footer)
+        return True
+    except (OSError, pa.ArrowException):
+        return False

@@ -1,0 +1,91 @@
+"""The Delta Lake sink on its own: rows replaced by path in one commit per table, readers
+pinned to the last complete run, damaged parts named and set aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from deltalake import DeltaTable
+
+from pipeline.runner import process_file
+from pipeline.sinks import SINKS, open_sink
+from schemas.arrow import ALL_TABLES
+from tests.conftest import SAMPLES
+
+SEED = SAMPLES / "seeds" / "004_6568c36e68d1f851.txt"
+SIGNED = SAMPLES / "seeds" / "000_42e6ccbbfb6392cd.txt"
+
+
+def test_unknown_sink_names_the_known_ones(tmp_path):
+    with pytest.raises(KeyError, match="unknown sink 'parquet'; known: delta"):
+        open_sink(tmp_path, "parquet")
+    assert set(SINKS) == {"delta"}
+
+
+def test_an_empty_dataset_reads_as_empty_tables_with_their_schemas(tmp_path):
+    sink = open_sink(tmp_path / "nothing-yet")
+    assert sink.pinned() is None
+    for name, schema in ALL_TABLES.items():
+        table = sink.read_table(name)
+        assert table.num_rows == 0 and table.schema == schema
+
+
+def _complete(sink, run_id="r"):
+    sink.record_run({"run_id": run_id, "state": "complete", "started_at": None,
+                     "finished_at": dt.datetime.now(dt.timezone.utc),
+                     "versions": json.dumps(sink.versions_now())})
+
+
+def test_a_record_written_again_replaces_its_rows_in_every_table(tmp_path):
+    sink = open_sink(tmp_path)
+    signed = process_file(SIGNED)
+    writer = sink.writer("r1")
+    writer.add(signed)
+    writer.add(process_file(SEED))
+    writer.flush()
+    assert sink.read_table("documents").num_rows == 0  # no complete run yet
+    _complete(sink)
+    assert sink.read_table("documents").num_rows == 2
+    n_sigs = sink.read_table("signatures").num_rows
+    assert n_sigs == 5
+    writer.add(signed)  # the same path again (a retried or changed file)
+    writer.flush()
+    _complete(sink, "r2")
+    docs = sink.read_table("documents")
+    assert sorted(docs.column("source_path").to_pylist()) == sorted([str(SIGNED), str(SEED)])
+    assert sink.read_table("signatures").num_rows == n_sigs
+    # one commit per table per batch, fields and signatures before documents
+    ops = [DeltaTable(str(tmp_path / t)).history(1)[0]["operation"] for t in
+           ("fields", "signatures", "documents")]
+    assert ops == ["WRITE"] * 3
+    code = [f for f in sink.read_table("fields").to_pylist()
+            if f["source_path"] == str(SEED) and f["field"] == "code"]
+    assert len(code) == 1 and code[0]["text"] == "Số: 4644/BTTTT-CĐSQG"
+
+
+def test_a_damaged_part_is_named_read_around_and_set_aside(tmp_path):
+    sink = open_sink(tmp_path)
+    for i, path in enumerate((SEED, SIGNED)):
+        writer = sink.writer(f"r{i}")
+        writer.add(process_file(path))
+        writer.flush()
+    _complete(sink)
+    first = sorted((tmp_path / "documents").glob("*.parquet"))
+    victim = next(p for p in first if b"004_6568" in p.read_bytes())
+    victim.write_bytes(victim.read_bytes()[:100])  # truncated
+    with pytest.warns(UserWarning, match=f"documents: the data file .*{victim.name}"):
+        docs = sink.read_table("documents")
+    assert docs.column("source_path").to_pylist() == [str(SIGNED)]
+    assert sink.set_aside_damaged() == [f"documents/{victim.name}"]
+    assert (tmp_path / "_damaged" / "documents" / victim.name).exists()
+    assert [p.name for p in DeltaTable(str(tmp_path / "documents")).file_uris()
+            if victim.name in p] == []
+
+
+def test_run_logs_are_written_whole(tmp_path):
+    sink = open_sink(tmp_path)
+    path = sink.write_run_log("20261202T000000Z-abc", {"seen": 3, "failures": []})
+    assert json.loads(path.read_text("utf-8")) == {"seen": 3, "failures": []}
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
