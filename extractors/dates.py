@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 
 from extractors.base import Context, make_date, provenance
+from pipeline.layout.numberline import slashes_only
 from pipeline.rules import rules
 from schemas.record import Source
 
@@ -41,7 +42,8 @@ class IssueDateExtractor:
         if line is None:
             return
         rec = ctx.record
-        m = rules().anchors["date_line"].match(line.text)
+        text = slashes_only(line.text)  # "Hà Nội, 13⁄9⁄2022": OCR's fraction slash
+        m = rules().anchors["date_line"].match(text)
         if m:
             prov = provenance([line], self.name)
             place = (m.group("place") or "").strip() or None
@@ -53,7 +55,7 @@ class IssueDateExtractor:
             if day is not None and month is not None and date is None:
                 rec.warnings.append(f"impossible date in date line: {line.text!r}")
         else:
-            loose = rules().anchors["date_line_loose"].match(line.text)
+            loose = rules().anchors["date_line_loose"].match(text)
             if loose is None:
                 return
             place = loose.group("place").strip()

@@ -4,7 +4,9 @@
 (Công văn, ``1453/BTTTT-HTQT``, 2021-05-07); ``Quyết định số 505/QĐ-TTg`` → (Quyết định,
 ``505/QĐ-TTg``, no date); ``Luật Tổ chức Chính phủ số 63/2025/QH15`` → (Luật, ``63/2025/QH15``).
 ``Văn bản số 4247/BTTTT-THH`` takes its type from the code. Each code is listed once, with
-the first date given for it; the letter's own code is not a reference.
+the first date given for it; the letter's own code is not a reference. A code OCR spelled
+``1453⁄BTTTT-HTQT`` (U+2044) or ``505/QĐÐ-TTg`` is read by the number-line grammar
+(:mod:`pipeline.layout.numberline`) as ``1453/BTTTT-HTQT``, ``505/QĐ-TTg``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from extractors.base import Context, date_from_match, provenance
 from extractors.doc_type import type_from_code
 from pipeline.document import Line
+from pipeline.layout.numberline import number_line_text, slashes_only
 from pipeline.normalize import fold
 from pipeline.rules import rules
 from schemas.record import Reference
@@ -42,9 +45,10 @@ class ReferencesExtractor:
         # a type or citing word, its name for a law, the code and a date (doc_types.yaml)
         pattern = rules().reference
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
-        for text, in_body in ((subject_text, False), (view.text, True)):
+        for written, in_body in ((subject_text, False), (view.text, True)):
+            text = slashes_only(written)  # "1453⁄BTTTT-HTQT": OCR's fraction slash
             for m in pattern.finditer(text):
-                code = m.group("code")
+                code = number_line_text(written[m.start("code"):m.end("code")])
                 if code in own:
                     continue
                 if m.group("name") and fold(m.group("word")) not in named:

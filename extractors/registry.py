@@ -2,7 +2,8 @@
 
 Order matters where one extractor reads what another wrote: the type reads the symbol
 (``Số: 1453/BTTTT-HTQT`` gives ``doc_type_code`` before ``Công văn`` is judged), the
-signatures read which blank each stamp filled (``stamped`` runs first). ``get("nosuch")``
+signatures read which blank each stamp filled (``stamped`` runs first), and a number written
+in by hand fills only what no stamp filled (``handwritten`` after ``stamped``). ``get("nosuch")``
 fails with the list of known names.
 """
 
@@ -15,6 +16,7 @@ from extractors import (
     dates,
     deadlines,
     doc_type,
+    handwritten,
     issuer,
     marks,
     number,
@@ -37,6 +39,7 @@ def registry() -> dict[str, Extractor]:
         issuer.IssuerExtractor(),
         dates.IssueDateExtractor(),
         stamped.StampedExtractor(),
+        handwritten.HandwrittenExtractor(),  # after the stamps: a widget's number wins
         subject.SubjectExtractor(),
         recipients.RecipientsExtractor(),
         recipients.DistributionExtractor(),

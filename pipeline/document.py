@@ -74,11 +74,30 @@ class SignatureField:
 
 
 @dataclass(slots=True)
+class Handwritten:
+    """A blank of the letter that was filled in by hand, as the digit recogniser read it.
+
+    ``blank`` is ``number`` (``Số:  574  /UBND-KTTH``) or ``day`` (``ngày  04  tháng 02``);
+    ``value`` the digits when the reads agreed, None when they did not (``reads`` says what
+    was seen, ``574/ | 544/``); ``bbox`` the crop in PDF points; ``engine`` the recogniser
+    and its version."""
+
+    blank: str
+    value: str | None
+    reads: str
+    page: int
+    bbox: BBox
+    confidence: float
+    engine: str
+
+
+@dataclass(slots=True)
 class Document:
     path: str
     format: str
     pages: list[Page] = dataclasses.field(default_factory=list)
     signature_fields: list[SignatureField] = dataclasses.field(default_factory=list)
+    handwriting: list[Handwritten] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
 

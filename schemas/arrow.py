@@ -108,6 +108,7 @@ FIELDS = pa.schema(
         ("source", pa.string()),
         ("extractor", pa.string()),
         ("confidence", pa.float32()),
+        ("engine", pa.string()),  # the recogniser of a value written in by hand
     ]
 )
 
@@ -149,6 +150,7 @@ def record_rows(record: Record) -> dict[str, list[dict[str, Any]]]:
                 "source": prov.source,
                 "extractor": prov.extractor,
                 "confidence": prov.confidence,
+                "engine": prov.engine,
             }
         )
     sig_rows = [

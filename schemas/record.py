@@ -37,6 +37,7 @@ class Source(str, Enum):
 
     TEXT_LAYER = "text_layer"
     OCR = "ocr"
+    OCR_HANDWRITING = "ocr_handwriting"  # digits written in by hand, read by a second engine
     SIGNATURE_WIDGET = "signature_widget"
     SIGNATURE_DICT = "signature_dict"
 
@@ -70,7 +71,8 @@ def union_all(boxes: Iterable[BBox]) -> BBox:
 class Provenance:
     """Where one field's value came from: 1-based page, the box on that page (PDF points,
     ``None`` for formats without geometry), the line(s) of text it was read from, the layer,
-    the extractor that produced it and a confidence in [0, 1]."""
+    the extractor that produced it and a confidence in [0, 1]. ``engine`` names the OCR
+    engine that read a value written in by hand (``ppocr``), None otherwise."""
 
     page: int | None
     bbox: BBox | None
@@ -78,6 +80,7 @@ class Provenance:
     source: str = Source.TEXT_LAYER.value
     extractor: str = ""
     confidence: float = 1.0
+    engine: str | None = None
 
 
 class Coverage(str, Enum):

@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from pipeline.layout.lines import line_pieces, piece_text
+from pipeline.layout.numberline import has_symbol, is_number_word, number_line_text
 from pipeline.layout.phrases import is_phrase, name_text, snap_block_line
 from pipeline.layout.zones import looks_like_name
 from pipeline.normalize import fold
@@ -27,8 +28,6 @@ from schemas.record import union_all
 
 MAX_REREADS = 2  # name lines read again per page
 
-_NUMBER_WORD = re.compile(r"^\W*S[O06](?:[:.;]|$)")  # "Số:", "Số:384", "_Số" (folded)
-_SYMBOL = re.compile(r"/\s*[A-ZĐ][A-Za-zĐđ0-9]*\s?-\s?[A-Za-zĐđ0-9]")
 _DIGITS = re.compile(r"\d+")
 
 Box = tuple[int, int, int, int]
@@ -77,12 +76,12 @@ def reread_number(engine: Engine, image: Any, words: list[Word]) -> list[Word]:
     column = 0.45 * width  # where the right column (the date) starts
     for line in line_pieces(words):
         flat = [w for piece in line for w in piece]
-        so = next((w for w in flat if _NUMBER_WORD.match(fold(w.text))
+        so = next((w for w in flat if is_number_word(w.text)
                    and w.x0 < width / 2 and w.y0 < height_px / 3), None)
         if so is None:
             continue
         left = [w for w in flat if so.x0 <= w.x0 < column]
-        text = " ".join(w.text for w in left)
+        text = number_line_text(" ".join(w.text for w in left))
         h = so.y1 - so.y0
         right = min((w.x0 for w in flat if w.x0 >= max(column, so.x1)), default=width // 2)
         boxes: list[Box] = [(so.x0 - h // 2, so.y0 - h // 3, right - h // 3, so.y1 + h // 3)]
@@ -93,7 +92,7 @@ def reread_number(engine: Engine, image: Any, words: list[Word]) -> list[Word]:
             again = read_crop(engine, image, boxes[0], "line", "number")
             if again is None:
                 return words
-            crop_digits = _DIGITS.search(piece_text(again).split("/")[0])
+            crop_digits = _DIGITS.search(number_line_text(piece_text(again)).split("/")[0])
             if crop_digits is None or crop_digits.group() != page_digits.group():
                 word = next(w for w in left if page_digits.group() in w.text)
                 word.text = word.text.replace(page_digits.group(), "?", 1)
@@ -108,8 +107,8 @@ def reread_number(engine: Engine, image: Any, words: list[Word]) -> list[Word]:
             again = read_crop(engine, image, box, "line", "number")
             if again is None:
                 continue
-            reading = piece_text(again)
-            if _SYMBOL.search(reading):  # "985/QĐ-TTg": done
+            reading = number_line_text(piece_text(again))
+            if has_symbol(reading):  # "985/QĐ-TTg": done
                 readings.insert(0, (again, box))
                 break
             if "/" in reading:  # "085/QEF": kept only if no crop gives better

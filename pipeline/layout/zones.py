@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Document, Line
+from pipeline.layout.numberline import match_number_line, number_line_text
 from pipeline.layout.phrases import snap_block_line
 from pipeline.normalize import LOWER, UPPER, fold
 from pipeline.rules import rules
@@ -74,7 +75,11 @@ def is_rule(line: Line) -> bool:
 
 
 def is_number_line(line: Line) -> bool:
-    return bool(_a("number_line_folded").match(fold(line.text))) and "/" in line.text
+    if _a("number_line_folded").match(fold(line.text)):
+        return "/" in number_line_text(line.text)  # "Số: 12⁄QĐ-TTg": OCR's fraction slash
+    m = match_number_line(line.text)  # "574/UBND-KTTH": its "Số:" lost as a speck
+    return bool(m and m.group("number") and not m.group("junk")
+                and line.text.strip()[0].isdigit())
 
 
 def is_date_line(line: Line) -> bool:

@@ -2,7 +2,8 @@
 
 Most archived letters are scans: ``qn-51-QD-UBND-2025.pdf`` is one 2464×3508 image per page
 and no text. This package knows images and words, nothing of letters: an
-:class:`~pipeline.ocr.engine.Engine` (Tesseract today, see :mod:`pipeline.ocr.tesseract`)
+:class:`~pipeline.ocr.engine.Engine` (Tesseract, see :mod:`pipeline.ocr.tesseract`, and a
+recogniser for the digits written in by hand, :mod:`pipeline.ocr.ppocr`)
 reads a cleaned image (:mod:`pipeline.ocr.clean`) into :class:`~pipeline.ocr.engine.Word`
 values with boxes and confidences; :mod:`pipeline.ocr.cache` keeps them on disk and
 :mod:`pipeline.ocr.progress` tells the progress bar. What a letter's layout asks of OCR
@@ -27,9 +28,11 @@ from pipeline.ocr.engine import (
     known,
     register,
 )
+from pipeline.ocr.ppocr import PPOcrDigits
 from pipeline.ocr.tesseract import Tesseract
 
 register(Tesseract.name, Tesseract)
+register(PPOcrDigits.name, PPOcrDigits)  # handwritten digits, on located crops only
 
 __all__ = [
     "ALL_STEPS",
@@ -39,6 +42,7 @@ __all__ = [
     "Mode",
     "OcrSettings",
     "OcrUnavailable",
+    "PPOcrDigits",
     "Tesseract",
     "Word",
     "clean",

@@ -29,14 +29,17 @@ def clean(image: Any, steps: Sequence[str]) -> Any:
         image = image.convert("L")
     if "denoise" in steps:
         image = image.filter(ImageFilter.MedianFilter(3))
+    turned = 0.0
     if "deskew" in steps:
         angle = skew_angle(image)
         if abs(angle) >= 0.2:
+            turned = angle
             image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255,
                                  expand=False)
     if "binarise" in steps:
         threshold = otsu_histogram(image.histogram())
         image = image.point([255 if v > threshold else 0 for v in range(256)]).convert("1")
+    image.info["deskew"] = turned  # so a part of the page as rendered can be cut to match
     return image
 
 

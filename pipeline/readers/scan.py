@@ -9,6 +9,11 @@ read again where the letter's layout says the page reading fails
 (``source = ocr``) by :mod:`pipeline.layout.lines`, so the layout zones and every extractor
 run unchanged.
 
+The number and the day that the records office writes in by hand (``Số:  574  /UBND-KTTH``)
+are read by a second engine, the digit recogniser, from the page as rendered (cleaning
+would turn blue ink to paper), on the two blanks only (:mod:`pipeline.layout.handwriting`);
+what it read goes into ``Document.handwriting`` for the ``handwritten`` extractor.
+
 Pages of one document run in parallel threads, each waiting on its own engine process. The
 words of a page are cached on disk by a hash of what the page shows, the settings, the
 engine's version and the phrase list, so a re-run never reads the same page twice.
@@ -22,14 +27,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.document import Document, Line
+from pipeline.document import Document, Handwritten, Line
 from pipeline.layout import reread_names, reread_number, words_to_lines
+from pipeline.layout.handwriting import REJECTED, is_handwritten, read_blanks
+from pipeline.layout.handwriting import VERSION as HANDWRITING_VERSION
+from pipeline.layout.lines import scaled
 from pipeline.layout.phrases import phrases_digest
 from pipeline.ocr import (
     Cache,
     Engine,
     OcrSettings,
     OcrUnavailable,
+    Word,
     clean,
     default_cache_dir,
     get,
@@ -58,25 +67,48 @@ def usable_text(lines: list[Line]) -> bool:
     return letters >= 20 and broken <= 0.1 * max(len(text), 1)
 
 
+@dataclass(slots=True)
+class PageResult:
+    """What OCR made of one page: its lines, the blanks filled in by hand, whether the words
+    came from the cache."""
+
+    lines: list[Line]
+    handwriting: list[Handwritten]
+    cached: bool
+
+
 def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
-              cache_dir: str | None, threads: int) -> dict[int, tuple[list[Line], bool]]:
+              cache_dir: str | None, threads: int,
+              digits: Engine | None = None) -> dict[int, PageResult]:
     """Lines of each page (and whether they came from the cache), pages run in parallel;
-    raises :class:`OcrUnavailable` before any page when the engine cannot run."""
+    raises :class:`OcrUnavailable` before any page when the engine cannot run. ``digits``
+    reads the number and the day written in by hand (:mod:`pipeline.layout.handwriting`)
+    from the page as rendered; its reads are cached with the page's words."""
     engine_id = f"{engine.name}|{engine.version()}"
+    digits_id = (f"{digits.name}|{digits.version()}|{HANDWRITING_VERSION}"
+                 if digits is not None else "-")
     cache = Cache(cache_dir)
 
-    def one(job: PageJob) -> tuple[int, tuple[list[Line], bool]]:
-        key = page_key(job.content_hash, settings, engine_id, phrases_digest())
+    def one(job: PageJob) -> tuple[int, PageResult]:
+        key = page_key(job.content_hash, settings, engine_id, phrases_digest(), digits_id)
         words = cache.get(key)
         hit = words is not None
         if words is None:
-            image = clean(job.image(), settings.steps)
+            rendered = job.image()
+            image = clean(rendered, settings.steps)
             words = engine.read(image, "page")
             words = reread_number(engine, image, words)
             words = reread_names(engine, image, words, settings.dpi)
+            if digits is not None:
+                words += read_blanks(digits, rendered, words, image.info.get("deskew", 0.0))
             cache.put(key, words)
         progress.page_done()
-        return job.page_no, (words_to_lines(words, job.scale, job.page_no), hit)
+        hand = [w for w in words if is_handwritten(w)]
+        typed = [w for w in words if not is_handwritten(w)]
+        lines = words_to_lines(typed, job.scale, job.page_no)
+        engine_name = digits_id.split("|")[0]
+        return job.page_no, PageResult(
+            lines, [handwritten(w, job.page_no, job.scale, engine_name) for w in hand], hit)
 
     if threads <= 1 or len(jobs) <= 1:
         return dict(one(j) for j in jobs)
@@ -100,7 +132,8 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
     settings = options.ocr_settings
     try:
         engine = get(options.ocr_engine, settings)
-        results = ocr_pages(jobs, engine, settings, cache_dir, threads)
+        digits = digit_engine(settings, document)
+        results = ocr_pages(jobs, engine, settings, cache_dir, threads, digits)
     except OcrUnavailable as exc:
         document.warnings.append(f"OCR is not possible: {exc}")
         return
@@ -108,9 +141,40 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
         document.errors.append(f"OCR failed: {exc}")
         return
     pages = {p.number: p for p in document.pages}
-    for page_no, (lines, _cached) in sorted(results.items()):
-        page = pages[page_no]
+    for page_no, result in sorted(results.items()):
+        page, lines = pages[page_no], result.lines
         page.lines, page.has_text, page.ocr = lines, bool(lines), True
+        document.handwriting.extend(result.handwriting)
         if lines:
             conf = sum(ln.confidence for ln in lines) / len(lines)
             document.warnings.append(f"page {page_no} read by OCR (mean confidence {conf:.2f})")
+
+
+DIGIT_ENGINE = "ppocr"
+
+
+def digit_engine(settings: OcrSettings, document: Document) -> Engine | None:
+    """The recogniser of the digits written in by hand, loaded once per process; None (and a
+    warning) when it is not installed: the number and the day are then left empty, as the
+    page reading leaves them."""
+    try:
+        digits = get(DIGIT_ENGINE, settings)
+        digits.version()
+    except (OcrUnavailable, KeyError) as exc:
+        document.warnings.append(f"handwritten numbers and days are not read: {exc}")
+        return None
+    return digits
+
+
+def handwritten(word: Word, page_no: int, scale: float, engine: str) -> Handwritten:
+    """A ``hand.number`` / ``hand.day`` word as the document's :class:`Handwritten`."""
+    rejected = word.text.startswith(REJECTED)
+    return Handwritten(
+        blank=word.line.split(".", 1)[1],
+        value=None if rejected else word.text,
+        reads=word.text[len(REJECTED):] if rejected else word.text,
+        page=page_no,
+        bbox=scaled(word.box, scale),
+        confidence=round(word.conf / 100, 3),
+        engine=engine,
+    )

@@ -105,6 +105,7 @@ class AnchorsFile(_File):
     placeholder: Pattern
     number_word_folded: FoldedPattern
     symbol_start: Pattern
+    number_line_lookalikes: dict[str, str]
 
 
 class DocTypeEntry(_File):
@@ -393,6 +394,7 @@ class Rules:
     html: Html
     legacy: dict[str, LegacyTable]
     ocr_phrases: tuple[str, ...]
+    number_line_lookalikes: dict[str, str]
 
     def deputy(self, head: str) -> str:
         """The title of who signs "KT. <head>": ``THỨ TRƯỞNG`` for ``BỘ TRƯỞNG``, else
@@ -499,7 +501,8 @@ def build(folder: Path = RULES_DIR) -> Rules:
     )
 
     return Rules(
-        anchors={key: getattr(anchors, key) for key in AnchorsFile.model_fields},
+        anchors={key: getattr(anchors, key) for key in AnchorsFile.model_fields
+                 if key != "number_line_lookalikes"},
         doc_types=doc_types,
         type_by_code=type_by_code,
         type_by_folded={t.folded: t for t in doc_types},
@@ -546,6 +549,7 @@ def build(folder: Path = RULES_DIR) -> Rules:
         legacy={name: _legacy(name, getattr(legacy, name))
                 for name in LegacyEncodingsFile.model_fields},
         ocr_phrases=phrases.phrases,
+        number_line_lookalikes=dict(anchors.number_line_lookalikes),
     )
 
 

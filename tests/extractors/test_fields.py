@@ -32,6 +32,12 @@ def rec_of(text: str, name: str = "x.txt"):
         ("Số : 15 / QĐ - XPHC", "15", "QĐ-XPHC", "15/QĐ-XPHC"),
         ("S6: 23/BC-UBND", "23", "BC-UBND", "23/BC-UBND"),  # OCR reads Số as S6
         (unicodedata.normalize("NFD", "Số: 7/CT-UBND"), "7", "CT-UBND", "7/CT-UBND"),
+        # the number line as OCR spells it, read by the one number-line grammar
+        ("Sá: 23/BC-UBND", "23", "BC-UBND", "23/BC-UBND"),
+        ("Sö: 23/BC-UBND", "23", "BC-UBND", "23/BC-UBND"),
+        ("Số: 985⁄QĐ-TTg", "985", "QĐ-TTg", "985/QĐ-TTg"),  # U+2044, the fraction slash
+        ("Số: 04/QĐ\u00d0-BCĐ138", "04", "QĐ-BCĐ138", "04/QĐ-BCĐ138"),  # Đ then Ð
+        ("Số: 06⁄2026⁄TT-BXD", "06", "TT-BXD", "06/2026/TT-BXD"),
     ],
 )
 def test_number_line(line, number, symbol, code):
@@ -47,6 +53,9 @@ def test_number_line(line, number, symbol, code):
          None, "QĐ-UBND", "/QĐ-UBND"),
         # "Số:" and the number lost, the symbol pasted onto the issuer's line
         (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG /QĐ-UBND"], "", [], None, "QĐ-UBND", "/QĐ-UBND"),
+        # "Số:" lost as a speck: the number and the symbol are still the number line's
+        (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "574/UBND-KTTH", [],
+         "574", "UBND-KTTH", "574/UBND-KTTH"),
         # a speck before "Số"; in a text layer the digits are what the file says (an OCR
         # number is checked by a second reading, see test_ocr)
         (["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "_ Số:384 /QĐ-UBND", [],
@@ -78,6 +87,7 @@ def test_number_line_as_ocr_leaves_it(tmp_path, monkeypatch, issuer_lines, numbe
          dt.date(2020, 2, 1), 2020, 2),
         ("Hà Nội, ngày 31 tháng 02 năm 2020", "Hà Nội", None, 2020, 2),  # impossible day
         ("Hà Nội, 13/9/2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # regex fallback
+        ("Hà Nội, 13⁄9⁄2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # U+2044 slashes
         ("Hà Nội, 13 tháng 9, 2022", "Hà Nội", dt.date(2022, 9, 13), 2022, 9),  # dateparser
         ("Huế, ngày 5 tháng Ba năm 2021", "Huế", dt.date(2021, 3, 5), 2021, 3),  # dateparser
         # OCR of a handwritten day and month: the day is junk, the month "0Ì" is 01
@@ -179,6 +189,11 @@ def test_deadlines(sentence, date):
         ("Theo Văn bản số 4247/BTTTT-THH và Quyết định 505/QĐ-TTg ngày 22 tháng 4 năm 2022.",
          [("Công văn", "4247/BTTTT-THH", None),
           ("Quyết định", "505/QĐ-TTg", dt.date(2022, 4, 22))]),
+        # OCR's fraction slash (U+2044) and its doubled Đ, in the code and the date
+        ("Thực hiện Công văn số 1453⁄BTTTT-HTQT ngày 07⁄5⁄2021 của Bộ.",
+         [("Công văn", "1453/BTTTT-HTQT", dt.date(2021, 5, 7))]),
+        ("Căn cứ Quyết định số 505/QĐ\u00d0-TTg ngày 22/4/2022;",
+         [("Quyết định", "505/QĐ-TTg", dt.date(2022, 4, 22))]),
     ],
 )
 def test_references(sentence, refs):

@@ -14,7 +14,7 @@ def test_an_unknown_engine_fails_with_the_known_names():
     with pytest.raises(KeyError) as err:
         ocr.get("handwriting")
     assert "unknown OCR engine 'handwriting'" in str(err.value)
-    assert "known: tesseract" in str(err.value)
+    assert "known: ppocr, tesseract" in str(err.value)
 
 
 class _Digits:

@@ -69,4 +69,4 @@ def test_an_unknown_engine_in_the_options_is_said_in_the_record():
     rec = process_file(shared_file("corpus/scans/ttg-970-2024.pdf"),
                        options=Options(ocr_engine="handwriting", ocr_cache=None))
     assert rec.status.value == "failed"
-    assert any("unknown OCR engine 'handwriting'; known: tesseract" in e for e in rec.errors)
+    assert any("unknown OCR engine 'handwriting'; known: ppocr, tesseract" in e for e in rec.errors)

@@ -30,9 +30,13 @@ def test_real_scanned_page():
     assert (rec.signing_authority, rec.signer_title, rec.signer_name) == (
         "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Phước Hiền"
     )
-    # the number and the day are handwritten: left empty, not guessed
-    assert rec.number is None and rec.issue_date is None
+    # the number and the day are handwritten: the page reading cannot read them, the digit
+    # recogniser does, on the two blanks
     assert any("not readable" in w for w in rec.warnings)
+    assert (rec.number, rec.code, str(rec.issue_date)) == ("51", "51/QĐ-UBND", "2025-01-17")
+    for field in ("number", "issue_date"):
+        hand = rec.provenance[field]
+        assert (hand.source, hand.engine, hand.page) == ("ocr_handwriting", "ppocr", 1)
     prov = rec.provenance["symbol"]
     assert prov.source == "ocr" and prov.page == 1 and 0 < prov.confidence < 1
     # the signatures are read from the file as for a text PDF
