@@ -1,0 +1,134 @@
+"""The nightly run under the worst an unattended machine does to it: killed with SIGKILL (the
+whole group, or only the parent) or stopped with SIGTERM at several moments, then run again,
+gives the same tables as one clean run, row by row, leaves no worker and no litter; two runs
+at once: one of them exits 3."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from pipeline import read_dataset
+from pipeline.sinks import open_sink
+from tests.conftest import ROOT, SAMPLES
+
+N_FILES = 240
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """N_FILES letters made from the text samples, each with bytes of its own."""
+    src = tmp_path_factory.mktemp("archive")
+    texts = sorted((SAMPLES / "generated").glob("*.txt")) + sorted(
+        (SAMPLES / "seeds").glob("*.txt"))
+    for i in range(N_FILES):
+        base = texts[i % len(texts)].read_text("utf-8")
+        folder = src / f"{2020 + i % 5}" / f"thang-{i % 12 + 1:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"cv-{i:04d}.txt").write_text(base + f"\nBản sao số {i}.\n", "utf-8")
+    return src
+
+
+def _start(src, out, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(src), "--out", str(out),
+         "--workers", "2", "--batch-size", "15", "--quiet", *extra],
+        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _tables(out) -> dict[str, list]:
+    def rows(table: str, drop: tuple[str, ...] = ()) -> list:
+        df = read_dataset(out, table).drop(columns=list(drop))
+        return sorted(tuple(repr(v) for v in row)
+                      for row in df.itertuples(index=False, name=None))
+
+    return {
+        "documents": rows("documents", ("ingested_at",)),
+        "fields": rows("fields"),
+        "signatures": rows("signatures"),
+        "files": rows("files", ("first_seen", "last_seen", "run_id", "deleted_at")),
+    }
+
+
+@pytest.fixture(scope="module")
+def clean(archive, tmp_path_factory):
+    out = tmp_path_factory.mktemp("clean") / "ds"
+    start = time.monotonic()
+    proc = _start(archive, out)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    return _tables(out), time.monotonic() - start
+
+
+def _commits(table) -> int:
+    return len(list((table / "_delta_log").glob("*.json")))
+
+
+def _wait_for_commits(table, n: int, proc: subprocess.Popen) -> None:
+    """Until ``n`` more commits of ``table`` than now (the run is then mid-way)."""
+    before = _commits(table) if table.exists() else 1  # creating the table is a commit
+    deadline = time.monotonic() + 120
+    while (not table.exists() or _commits(table) < before + n) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def test_killed_at_several_moments_then_run_again_equals_one_clean_run(archive, clean,
+                                                                        tmp_path):
+    expected, _ = clean
+    out = tmp_path / "ds"
+    # each moment: the table whose next commits are waited for, how many, how the run ends
+    kills = [("documents", 2, "group"), ("fields", 2, "parent"), ("files", 1, "term"),
+             ("signatures", 3, "group")]
+    for table, commits, how in kills:
+        proc = _start(archive, out)
+        _wait_for_commits(out / table, commits, proc)
+        family = _descendants(proc.pid)
+        if how == "group":
+            os.killpg(proc.pid, signal.SIGKILL)
+        elif how == "parent":
+            os.kill(proc.pid, signal.SIGKILL)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        code = proc.wait(timeout=60)
+        assert code in ((-signal.SIGKILL,) if how != "term" else (2, 0)), (how, code)
+        _, alive = psutil.wait_procs(family, timeout=15)
+        assert alive == [], f"left behind after a {how} kill: {alive}"
+        if how == "term" and code == 2:
+            runs = read_dataset(out, "runs")
+            assert "interrupted" in set(open_sink(out).runs().column("state").to_pylist())
+            assert len(runs) >= 1
+    last = _start(archive, out)
+    assert last.wait(timeout=300) == 0, last.stderr.read().decode()
+    got = _tables(out)
+    for name in expected:
+        assert set(got[name]) ^ set(expected[name]) == set(), name
+        assert len(got[name]) == len(expected[name]), name
+    sink = open_sink(out)
+    assert sink.sweep() == []  # nothing a killed run wrote is left lying around
+    assert not list((out / "_runs").glob(".*"))
+
+
+def test_two_runs_at_once_one_exits_3(archive, tmp_path):
+    out = tmp_path / "ds"
+    first = _start(archive, out)
+    time.sleep(1.5)
+    second = _start(archive, out)
+    assert second.wait(timeout=60) == 3
+    err = second.stderr.read().decode()
+    assert err.startswith("vanthu: the dataset is locked by run ") and err.count("\n") == 1
+    assert f"pid {first.pid}" in err
+    assert first.wait(timeout=300) == 0
+    assert _start(archive, out).wait(timeout=120) == 0  # the lock went with its run
