@@ -1,9 +1,10 @@
 """Place and date of issue (địa danh, ngày tháng năm ban hành), from the place/date line.
 
 ``Quảng Ngãi, ngày 06 tháng 11 năm 2024`` → place ``Quảng Ngãi``, 2024-11-06. A day or month
-left blank for the signing system to stamp (``ngày       tháng 11 năm 2024``) gives no date
-but keeps the year and the month. A line the regular pattern cannot read (``Hà Nội, 13/9/2022``)
-goes to dateparser, loaded on first use only.
+left blank for the signing system to stamp (``ngày       tháng 11 năm 2024``), or written in
+by hand and read by OCR as junk (``ngày ẤX Ñ/ tháng 4 năm 2018``), gives no date but keeps
+the year and the month; a month out of range keeps the year. A line the regular pattern cannot
+read (``Hà Nội, 13/9/2022``) goes to dateparser, loaded on first use only.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class IssueDateExtractor:
                 rec.warnings.append(f"month out of range in date line: {line.text!r}")
                 month = None
             date = make_date(day, month, year) if day is not None and month is not None else None
+            if day is None and (m.group("day_junk") or "").strip(" .…_"):
+                # a handwritten day OCR could not read: the month and year stand without it
+                rec.warnings.append(f"day of issue not readable in {line.text!r}")
             if day is not None and month is not None and date is None:
                 rec.warnings.append(f"impossible date in date line: {line.text!r}")
         else:

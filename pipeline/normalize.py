@@ -131,9 +131,18 @@ def _syllable_share(text: str) -> float:
     return good / len(words)
 
 
+# Vietnamese letters only Unicode has (ă, đ, ơ, ư, ĩ, ũ and the precomposed ả, ạ, ồ…): the
+# legacy tables map single bytes (Latin-1), so a line holding one of these is Unicode already.
+_UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
+                           "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+
+
 def detect_legacy(text: str) -> str | None:
-    """Name of the legacy encoding ``text`` is in (``tcvn3``/``vni``), or None for Unicode."""
-    if not _LEGACY_HINT.search(text):
+    """Name of the legacy encoding ``text`` is in (``tcvn3``/``vni``), or None for Unicode.
+
+    ``Quảng Ngãi, ngày Ø tháng 4 năm 2018`` is Unicode with one stray character: its ``ả``,
+    ``ã`` and ``ă`` cannot come from a legacy font read as Latin-1, so it is never decoded."""
+    if not _LEGACY_HINT.search(text) or _UNICODE_ONLY.search(text):
         return None
     if len(re.findall(r"[^\W\d_]+", text)) < 2:
         return None
@@ -178,11 +187,16 @@ def strip_markup(line: str) -> tuple[str, bool]:
 # ---------------------------------------------------------------------------- whole lines
 
 
-def normalize_line(text: str) -> str:
-    """NFC, legacy decoding, tone-mark convention, split syllables and spaces, for one line."""
+def normalize_line(text: str, *, ocr: bool = False) -> str:
+    """NFC, legacy decoding, tone-mark convention, split syllables and spaces, for one line.
+
+    ``ocr``: the line was read by OCR, whose output is Unicode by construction, so it is never
+    decoded as a legacy font. A stray ``Ø``, ``Ð`` or ``ö`` that OCR reads from a speck is
+    enough for the detector on a short line, and decoding then turns a correct line into junk
+    (``Quảng Ngãi, ngày Ø tháng 4 năm 2018`` into ``Quảng Ngói … thỏng``)."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        if _LEGACY_HINT.search(text):
+        if not ocr and _LEGACY_HINT.search(text):
             text = unicodedata.normalize("NFC", fix_legacy(text))
         text = normalize_tone_marks(text)
         text = fix_split_syllables(text)

@@ -9,6 +9,9 @@ are dropped and damaged phrases spelled, so the zones and every extractor run un
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from pipeline.document import Line
 from pipeline.layout.phrases import snap_phrase
 from pipeline.normalize import fold, normalize_line
@@ -31,7 +34,7 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
     lines = []
     for pieces in line_pieces(words):
         for piece in [part for p in pieces for part in split_at_motto(p)]:
-            text = normalize_line(" ".join(w.text for w in piece))
+            text = normalize_line(" ".join(w.text for w in piece), ocr=True)
             if not text:
                 continue
             conf = sum(max(w.conf, 0.0) for w in piece) / len(piece) / 100
@@ -48,7 +51,50 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
                 )
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]
-    return lines
+    return join_split_dates(lines)
+
+
+_DAY_END = re.compile(r"\bNGAY\W{0,2}\S{0,3}$")  # "… ngày", "… ngày 2ˆ" (a day OCR half-read)
+_MONTH_START = re.compile(r"^\W{0,2}THANG\b")
+
+
+def join_split_dates(lines: list[Line]) -> list[Line]:
+    """A date line cut in two at the gap left for the handwritten day, joined again.
+
+    ``Hà Nội, ngày`` and ``tháng 02 năm 2026`` stand on one row with the day's blank between
+    them, wider than the line is high, so they come out as two pieces (or Tesseract makes two
+    lines of them, the ink of the day pushing one up). They are one line of the letter: the
+    left ends with ``ngày``, the right starts with ``tháng``, on the same row. What OCR read in
+    between is the handwriting (``3``, ``1ấ``); it is left out of the text, blank as typed,
+    for the day's own reader (a wrong day is worse than none), and its box joins the line's.
+    """
+    out = list(lines)
+    for left in list(out):
+        if left not in out or not _DAY_END.search(fold(left.text)) or left.bbox is None:
+            continue
+        height = max(left.bbox[3] - left.bbox[1], 6.0)
+        row = [ln for ln in out if ln is not left and ln.page == left.page
+               and ln.bbox is not None and ln.bbox[0] >= left.bbox[2] - 2
+               and ln.bbox[0] - left.bbox[2] < 12 * height
+               and abs((ln.bbox[1] + ln.bbox[3]) - (left.bbox[1] + left.bbox[3])) < height]
+        right = next((ln for ln in sorted(row, key=lambda ln: ln.bbox[0])  # type: ignore[index]
+                      if _MONTH_START.match(fold(ln.text))), None)
+        if right is None:
+            continue
+        assert right.bbox is not None
+        between = [ln for ln in row if ln.bbox is not None and ln.bbox[2] <= right.bbox[0] + 2
+                   and sum(ch.isalpha() for ch in ln.text) <= 3]
+        joined = replace(
+            left,
+            text=f"{left.text} {right.text}",
+            bbox=union_all(ln.bbox for ln in [left, right, *between]
+                           if ln.bbox is not None),
+            confidence=min(left.confidence, right.confidence),
+        )
+        out[out.index(left)] = joined
+        for ln in [right, *between]:
+            out.remove(ln)
+    return out
 
 
 def scaled(box: BBox, factor: float) -> BBox:

@@ -26,6 +26,7 @@ Text before the header (a web page's title and menus) is left out of the letter.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Document, Line
@@ -55,6 +56,7 @@ class Zones:
     signature: list[Line] = field(default_factory=list)
     distribution: list[Line] = field(default_factory=list)
     tail: list[Line] = field(default_factory=list)
+    stamps: list[Line] = field(default_factory=list)  # incoming-mail stamps, not the letter
     has_geometry: bool = False
 
 
@@ -77,9 +79,12 @@ def is_rule(line: Line) -> bool:
 def is_number_line(line: Line) -> bool:
     if _a("number_line_folded").match(fold(line.text)):
         return "/" in number_line_text(line.text)  # "Số: 12⁄QĐ-TTg": OCR's fraction slash
-    m = match_number_line(line.text)  # "574/UBND-KTTH": its "Số:" lost as a speck
-    return bool(m and m.group("number") and not m.group("junk")
-                and line.text.strip()[0].isdigit())
+    # "574/UBND-KTTH" alone on its line: the number line, its "Số:" lost as a speck (a code
+    # in running text, "63/2025/QH15 ngày…", has more on its line)
+    text = line.text.strip()
+    m = match_number_line(text)
+    return bool(m and m.group("number") and not m.group("junk") and text[0].isdigit()
+                and m.end() == len(number_line_text(text)))
 
 
 def is_date_line(line: Line) -> bool:
@@ -96,6 +101,99 @@ def is_kinh_gui(line: Line) -> bool:
 
 def is_noi_nhan(line: Line) -> bool:
     return bool(_a("noi_nhan_folded").match(fold(line.text)))
+
+
+_SHAPES = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn: â ă ơ ư
+_TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+
+
+def _marks(ch: str) -> tuple[set[str], set[str]]:
+    parts = set(unicodedata.normalize("NFD", ch)[1:])
+    return parts & _SHAPES, parts & _TONE_MARKS
+
+
+def marks_agree(read: str, word: str) -> bool:
+    """Whether ``read`` can be ``word`` (same letters once folded): each letter's vowel shape
+    and tone either agree or are missing from ``read``, as OCR drops marks but does not
+    invent them. ``Nham`` and ``Nhàm`` can be ``Nhằm``; ``Nhâm`` (Nhâm Dần, a year's name)
+    and ``Đề`` (for ``Để``) cannot."""
+    for a, b in zip(read, word, strict=False):
+        shape_a, tone_a = _marks(a)
+        shape_b, tone_b = _marks(b)
+        if (shape_a and shape_a != shape_b) or (tone_a and tone_a != tone_b):
+            return False
+    return True
+
+
+def is_body_start(text: str) -> bool:
+    """A line that opens the body (``Căn cứ …``, ``Nhằm …``, ``Để …``), its first words spelled
+    as the body-start word is (``anchors.yaml``: ``body_start_words``) or with marks lost.
+
+    ``Nhâm Dần 2022`` wrapped onto a subject's second line folds to ``NHAM DAN`` as ``Nhằm``
+    does; it is part of the subject, not a body sentence."""
+    folded = fold(text)
+    if not _a("body_start_folded").match(folded):
+        return False
+    stripped = text.lstrip()
+    head = fold(stripped)
+    for word in rules().body_start_words:
+        key = fold(word)
+        if head.startswith(key) and (len(head) == len(key) or not head[len(key)].isalpha()):
+            return marks_agree(stripped[:len(word)], word)
+    return True
+
+
+def incoming_stamps(lines: list[Line]) -> list[Line]:
+    """Lines of an incoming-mail stamp on a scan (``CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ`` /
+    ``ĐẾN`` / ``Số: 8207`` / ``Ngày: 10/6/2026``), wherever the receiving office put it: in the
+    header, where its capitals would be the issuer and its ``Số:`` the end of it, or beside
+    the subject.
+
+    A stamp is found by its ``ĐẾN`` line, or by a ``Số:`` line of digits only stacked over a
+    ``Ngày:`` line; it takes the field lines, specks and the one capital line (the portal's
+    or office's name) within a few rows above and below, in the same column. OCR lines only:
+    a text layer has no stamps."""
+    ocr = [ln for ln in lines if ln.source == Source.OCR.value and ln.bbox is not None
+           and ln.text]
+    field_re = _a("incoming_field_folded")
+    anchors = [ln for ln in ocr if _a("incoming_stamp_folded").match(fold(ln.text))]
+    fields = [ln for ln in ocr if field_re.match(fold(ln.text))
+              and any(ch.isdigit() for ch in ln.text)]
+    for a in fields:
+        for b in fields:
+            if a is b or a in anchors or b in anchors:
+                continue
+            assert a.bbox is not None and b.bbox is not None
+            h = a.bbox[3] - a.bbox[1]
+            if (fold(a.text).lstrip(" `'\".,_-").startswith("S")
+                    and fold(b.text).lstrip(" `'\".,_-").startswith("NGAY")
+                    and 0 <= b.bbox[1] - a.bbox[1] <= 2.5 * max(h, 6.0)
+                    and b.bbox[0] < a.bbox[2] and a.bbox[0] < b.bbox[2]):
+                anchors.append(a)
+    found: list[Line] = []
+    for anchor in anchors:
+        assert anchor.bbox is not None
+        h = max(anchor.bbox[3] - anchor.bbox[1], 6.0)
+        cx = (anchor.bbox[0] + anchor.bbox[2]) / 2
+        reach = max(4 * (anchor.bbox[2] - anchor.bbox[0]), 70.0)
+        near = sorted(
+            (ln for ln in ocr if ln.bbox is not None and ln not in found
+             and -3.5 * h <= ln.bbox[1] - anchor.bbox[1] <= 5 * h
+             and abs((ln.bbox[0] + ln.bbox[2]) / 2 - cx) < reach
+             and ln.bbox[2] - ln.bbox[0] < 2.2 * reach),
+            key=lambda ln: ln.bbox[1])  # type: ignore[index]
+        top = anchor.bbox[1]
+        for ln in near:
+            if (ln is anchor or field_re.match(fold(ln.text))
+                    or sum(ch.isalpha() for ch in ln.text) <= 3):
+                found.append(ln)
+                top = min(top, ln.bbox[1])  # type: ignore[index]
+        # the portal's or office's name: the capital line right over the stamp's top line
+        over = [ln for ln in near if ln not in found and is_upper(ln)
+                and 0 <= top - ln.bbox[3] < 1.5 * h]  # type: ignore[index]
+        if over:
+            found.append(max(over, key=lambda ln: ln.bbox[3]))  # type: ignore[index]
+    return found
 
 
 def is_authority(line: Line) -> bool:
@@ -139,6 +237,9 @@ def _center_x(line: Line) -> float:
 
 def zone(doc: Document) -> Zones:
     all_lines = doc.lines
+    stamps = incoming_stamps(all_lines) if doc.has_geometry else []
+    if stamps:
+        all_lines = [ln for ln in all_lines if ln not in stamps]
     geometry = doc.has_geometry
     widths = {p.number: (p.width or 0.0) for p in doc.pages}
 
@@ -146,7 +247,8 @@ def zone(doc: Document) -> Zones:
         return widths.get(line.page or 0, 0.0) / 2 if geometry else 0.0
 
     start = _letter_start(all_lines)
-    z = Zones(lines=all_lines[start:], preamble=all_lines[:start], has_geometry=geometry)
+    z = Zones(lines=all_lines[start:], preamble=all_lines[:start], has_geometry=geometry,
+              stamps=stamps)
     lines = z.lines
     nonblank = [i for i, ln in enumerate(lines) if ln.text]
 
@@ -335,7 +437,7 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool,
     if i >= n:
         return [], i
     first = lines[i]
-    if is_rule(first) or _a("body_start_folded").match(fold(first.text)) or is_kinh_gui(first):
+    if is_rule(first) or is_body_start(first.text) or is_kinh_gui(first):
         return [], i
     subject = [first]
     bold_mode = first.bold
@@ -353,8 +455,7 @@ def _subject_after_title(lines: list[Line], i: int, geometry: bool,
         if (
             is_rule(ln) or is_kinh_gui(ln)
             # a body sentence starts with a capital; "ngày 12/12/2011, số 27…" goes on
-            or (not bold_mode and _a("body_start_folded").match(fold(ln.text))
-                and ln.text[:1].isupper())
+            or (not bold_mode and is_body_start(ln.text) and ln.text[:1].isupper())
             # the authority line is in capitals; "Ủy ban nhân dân tỉnh … nhiệm kỳ" goes on
             or (_a("issuing_authority_folded").match(fold(ln.text)) and is_upper(ln))
         ):
@@ -404,13 +505,11 @@ def _recipients(lines: list[Line], kg: int, geometry: bool) -> tuple[list[Line],
             height = prev.bbox[3] - prev.bbox[1]
             indented = ln.bbox[0] > (out[0].bbox[0] if out[0].bbox else 0) + 20
             close = ln.page == prev.page and 0 <= ln.bbox[1] - prev.bbox[3] < 0.6 * height
-            if indented and close and not _a("body_start_folded").match(fold(ln.text)):
+            if indented and close and not is_body_start(ln.text):
                 out.append(ln)
                 j += 1
                 continue
-        if not taken_single and len(out) == 1 and not _a("body_start_folded").match(
-            fold(ln.text)
-        ):
+        if not taken_single and len(out) == 1 and not is_body_start(ln.text):
             out.append(ln)
             taken_single = True
             j += 1

@@ -96,6 +96,7 @@ class AnchorsFile(_File):
     body_end: Pattern
     appendix_folded: FoldedPattern
     body_start_folded: FoldedPattern
+    body_start_words: Texts
     issuing_authority_folded: FoldedPattern
     date_line_loose: Pattern
     subject_prefix: Pattern
@@ -105,6 +106,8 @@ class AnchorsFile(_File):
     placeholder: Pattern
     number_word_folded: FoldedPattern
     symbol_start: Pattern
+    incoming_stamp_folded: FoldedPattern
+    incoming_field_folded: FoldedPattern
     number_line_lookalikes: dict[str, str]
 
 
@@ -395,6 +398,7 @@ class Rules:
     legacy: dict[str, LegacyTable]
     ocr_phrases: tuple[str, ...]
     number_line_lookalikes: dict[str, str]
+    body_start_words: tuple[str, ...]
 
     def deputy(self, head: str) -> str:
         """The title of who signs "KT. <head>": ``THỨ TRƯỞNG`` for ``BỘ TRƯỞNG``, else
@@ -502,7 +506,7 @@ def build(folder: Path = RULES_DIR) -> Rules:
 
     return Rules(
         anchors={key: getattr(anchors, key) for key in AnchorsFile.model_fields
-                 if key != "number_line_lookalikes"},
+                 if key not in ("number_line_lookalikes", "body_start_words")},
         doc_types=doc_types,
         type_by_code=type_by_code,
         type_by_folded={t.folded: t for t in doc_types},
@@ -550,6 +554,7 @@ def build(folder: Path = RULES_DIR) -> Rules:
                 for name in LegacyEncodingsFile.model_fields},
         ocr_phrases=phrases.phrases,
         number_line_lookalikes=dict(anchors.number_line_lookalikes),
+        body_start_words=anchors.body_start_words,
     )
 
 
