@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.vanthu-installed
 OUT   ?= out/samples
 
-.PHONY: setup samples test bench lint regen-samples signed-samples
+.PHONY: setup samples test bench lint regen-samples signed-samples scan-factory
 
 $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
@@ -38,3 +38,8 @@ regen-samples: setup
 signed-samples: setup
 	$(BIN)/python scripts/make_signed_samples.py
 	VANTHU_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+# labelled letters rendered and degraded as scans (seals, handwriting, stamps, skew, JPEG),
+# into out/scan-factory/ with labels.json; scripts/eval_scans.py evaluates it apart
+scan-factory: setup
+	$(BIN)/python scripts/make_scans.py
