@@ -24,6 +24,7 @@ bench: setup
 	$(BIN)/python bench/bench_text.py
 	$(BIN)/python bench/bench_signatures.py
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_scale.py
 
 # ruff on everything, mypy on the packages (pyproject.toml [tool.mypy])
 lint: setup

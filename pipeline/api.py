@@ -22,6 +22,7 @@ import datetime as dt
 import fnmatch
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -110,12 +111,9 @@ class Listing:
     problems: list[str] = field(default_factory=list)
 
 
-def _wanted(name: str, include: list[str] | None, exclude: list[str]) -> bool:
-    if any(fnmatch.fnmatch(name, pat) for pat in exclude):
-        return False
-    if include:
-        return any(fnmatch.fnmatch(name, pat) for pat in include)
-    return os.path.splitext(name)[1].lower() in DOCUMENT_EXTENSIONS
+def _matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    regex = re.compile("|".join(fnmatch.translate(p) for p in patterns) or r"(?!)")
+    return lambda name: regex.match(name) is not None
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | None = None,
@@ -133,20 +131,30 @@ def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | No
     deleted). Hidden files and folders (``.git``) are left out silently.
     """
     out = Listing()
-    excl = list(exclude)
+    excluded = _matcher(exclude)
+    included = _matcher(include or [])
+
+    def wanted(name: str) -> bool:
+        if excluded(name):
+            return False
+        if include:
+            return included(name)
+        return os.path.splitext(name)[1].lower() in DOCUMENT_EXTENSIONS
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[str] = set()
 
     def skip(path: str, reason: str) -> None:
         out.skipped.append({"path": display_path(path), "reason": reason})
 
-    def add(path: str, root: str, st: os.stat_result) -> None:
-        real = os.path.realpath(path)
+    def add(path: str, root: str, st: os.stat_result, real: str | None = None) -> None:
+        real = real or os.path.realpath(path)
         if real not in seen_files:
             seen_files.add(real)
             out.files.append(Found(real, root, st.st_size, st.st_mtime_ns, st.st_ino))
 
-    def walk(folder: str, root: str) -> None:
+    def walk(folder: str, root: str, real_folder: str | None = None) -> None:
+        # the real path of an entry is its folder's plus its name, unless it is a link
+        real_folder = real_folder or os.path.realpath(folder)
         try:
             st = os.stat(folder)
             if (st.st_dev, st.st_ino) in seen_dirs:
@@ -162,22 +170,24 @@ def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | No
             if entry.name.startswith("."):
                 continue
             full = entry.path
-            if skip_under and os.path.realpath(full) == skip_under:
-                continue
             try:
                 st = os.stat(full)  # follows links
             except OSError as exc:
                 why = {40: "a link loop", 2: "a broken link"}.get(exc.errno or 0)
                 skip(full, why or f"cannot be read ({exc.strerror or exc})")
                 continue
+            link = entry.is_symlink()
+            real = None if link else os.path.join(real_folder, entry.name)
             if stat.S_ISDIR(st.st_mode):
-                walk(full, root)
-            elif not _wanted(entry.name, include, excl):
+                if skip_under and (real or os.path.realpath(full)) == skip_under:
+                    continue  # the dataset itself, kept inside an input folder
+                walk(full, root, real)
+            elif not wanted(entry.name):
                 skip(full, "not a document (by its name; see --include)")
             elif not stat.S_ISREG(st.st_mode):
                 skip(full, "not a regular file (a FIFO, socket or device)")
             else:
-                add(full, root, st)
+                add(full, root, st, real)
 
     for raw in paths:
         p = os.fspath(raw)
@@ -272,6 +282,12 @@ def _lock(out: Path, wait: float, run_id: str) -> filelock.BaseFileLock:
     return lock
 
 
+def _last_start(dataset: Sink) -> dt.datetime | None:
+    """When the last run that swept the dataset started (litter older than that is gone)."""
+    starts = [r["started_at"] for r in dataset.runs().to_pylist() if r["started_at"]]
+    return max(starts) - dt.timedelta(minutes=1) if starts else None
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -326,7 +342,7 @@ def ingest(
     lock = _lock(out, wait, run_id)
     dataset = open_sink(out, sink)
     try:
-        report.swept = dataset.sweep()
+        report.swept = dataset.sweep(since=_last_start(dataset))
         report.set_aside = dataset.set_aside_damaged()
         _run(report, listing, dataset, version, workers=workers, reprocess=reprocess,
              progress=progress, keep_records=keep_records, options=options,
@@ -340,6 +356,8 @@ def ingest(
         raise
     finally:
         report.finished_at = _now()
+        if report.state == "complete":
+            dataset.tidy()
         versions = dataset.versions_now() if report.state == "complete" else None
         try:
             dataset.record_run(_run_row(report, versions))
@@ -371,10 +389,14 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
     files = dataset.read_latest("files").to_pylist()
     manifest = {r["path"]: r for r in files}
     # a path whose document row is gone (a damaged part set aside) is done again
-    stored = set(dataset.read_latest("documents").column("source_path").to_pylist())
-    for path in [p for p, r in manifest.items() if r["status"] != "skipped"
-                 and r["deleted_at"] is None and p not in stored]:
-        del manifest[path]
+    stored = set(dataset.read_latest("documents", columns=["source_path"])
+                 .column("source_path").to_pylist())
+    lost = {p for p, r in manifest.items() if r["status"] != "skipped"
+            and r["deleted_at"] is None and p not in stored}
+    if report.set_aside:
+        lost |= _rows_lost(dataset)
+    for path in lost:
+        manifest.pop(path, None)
 
     def current(row: dict[str, Any]) -> bool:
         if row["status"] in ("skipped", None) or row["status"] == Status.FAILED.value:
@@ -411,15 +433,13 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
                     reprocess != "all":
                 report.unchanged += 1
                 report.still_failed += 1
-                writer.mark({**old, "last_seen": now})
                 continue
             kind[key] = "retried"
         elif reprocess == "all" or (reprocess == "outdated" and old["pipeline_version"]
                                     != version):
             kind[key] = "retried"
-        elif same_stat:
+        elif same_stat:  # not opened, and its row not rewritten: a no-op run writes little
             report.unchanged += 1
-            writer.mark({**old, "last_seen": now})
             continue
         else:
             kind[key] = "changed"
@@ -508,6 +528,24 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
         if page_progress is not None:
             page_progress(runner.pages_done())
     writer.close()
+
+
+def _rows_lost(dataset: Sink) -> set[str]:
+    """Paths whose field or signature rows went with a damaged part: a document that was
+    read but has no field row, or lists signatures that have no row."""
+    docs = dataset.read_latest("documents", columns=["source_path", "status", "signatures"])
+    with_fields = set(dataset.read_latest("fields", columns=["source_path"])
+                      .column("source_path").to_pylist())
+    with_sigs = set(dataset.read_latest("signatures", columns=["source_path"])
+                    .column("source_path").to_pylist())
+    lost = set()
+    for row in docs.to_pylist():
+        path = row["source_path"]
+        if row["status"] != Status.FAILED.value and path not in with_fields:
+            lost.add(path)
+        if row["signatures"] and path not in with_sigs:
+            lost.add(path)
+    return lost
 
 
 def _results(results: Iterator[Any], found_of: dict[str, Found]

@@ -1,12 +1,13 @@
-"""The Parquet schema of a vanthu dataset, kept in step with :mod:`schemas.record`.
+"""The tables of a vanthu dataset as Arrow schemas, kept in step with :mod:`schemas.record`.
 
-A dataset is a directory with three tables, each a folder of Parquet parts that pandas,
-pyarrow and DuckDB read as one table:
+A dataset is a directory of Delta Lake tables that pandas, pyarrow, DuckDB and Polars read:
 
-- ``documents``: one row per input file (the data contract: ``doc_id``, ``code``,
+- ``documents``: one row per current input file (the data contract: ``doc_id``, ``code``,
   ``issue_date`` as a date, ``recipients`` as a list, ``signatures`` as a list of structs…);
 - ``fields``: one row per extracted field with its provenance (page, box, source text);
-- ``signatures``: one row per signature, keyed by ``doc_id``, for analysts who want them flat.
+- ``signatures``: one row per signature, keyed by ``doc_id``, for analysts who want them flat;
+- ``files``: the manifest of every path seen, which makes the nightly run incremental;
+- ``runs``: one row per run, with the table versions readers read.
 
 A test checks that every column of ``documents`` is an attribute of ``Record`` and back.
 """
@@ -177,6 +178,8 @@ FILES = pa.schema(
         ("attempts", pa.int32()),  # failed runs in a row, for the retry cap
         ("pipeline_version", pa.string()),
         ("first_seen", pa.timestamp("us", tz=TZ)),
+        # the last run that opened the file or changed this row; an unchanged file is not
+        # rewritten each night (the runs table says when each root was last listed)
         ("last_seen", pa.timestamp("us", tz=TZ)),
         ("deleted_at", pa.timestamp("us", tz=TZ)),
         ("run_id", pa.string()),

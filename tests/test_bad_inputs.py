@@ -8,6 +8,7 @@ import pymupdf
 import pytest
 
 from pipeline import ingest, read_dataset
+from pipeline.executors import Limits
 from pipeline.options import Options
 from pipeline.runner import process_file
 from tests.conftest import SAMPLES
@@ -139,3 +140,48 @@ def test_empty_folder_is_said_clearly(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="the folder holds no files"):
         ingest([tmp_path / "empty"], tmp_path / "ds")
+
+
+def _huge_page_pdf(path):
+    """A tiny PDF whose one page is 14400 × 14400 pt with no text: rendering it for OCR at
+    300 dpi asks for a 60000 × 60000 pixel image (about 10 GiB)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=14400, height=14400)
+    page.draw_rect(pymupdf.Rect(100, 100, 200, 200), fill=(0, 0, 0))
+    doc.save(path)
+
+
+def _inflating_docx(path, mib: int = 300):
+    """A DOCX of a few hundred KB whose document.xml inflates to ``mib`` MiB of paragraphs."""
+    import zipfile
+
+    good = SAMPLES / "generated" / "cv-sxd-1204.docx"
+    para = b"<w:p><w:r><w:t>Sao y b\xe1\xba\xa3n ch\xc3\xadnh.</w:t></w:r></w:p>"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, _, tail = data.partition(b"<w:body>")
+                with dst.open("word/document.xml", "w", force_zip64=True) as fh:
+                    fh.write(head + b"<w:body>")
+                    block = para * (1 << 14)
+                    for _ in range((mib << 20) // len(block)):
+                        fh.write(block)
+                    fh.write(tail)
+            else:
+                dst.writestr(item, data)
+
+
+def test_documents_over_the_memory_limit_fail_alone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _huge_page_pdf(folder / "huge-page.pdf")
+    _inflating_docx(folder / "bomb.docx")
+    for f in sorted((SAMPLES / "generated").glob("*.txt")):
+        shutil.copy(f, folder)
+    limits = Limits(seconds=120, memory_mb=700, pages=None)
+    report = ingest([folder], tmp_path / "ds", workers=2, limits=limits)
+    failed = {f["path"].rsplit("/", 1)[-1]: f["error"] for f in report.failures}
+    assert set(failed) == {"huge-page.pdf", "bomb.docx"}
+    assert all("more memory than the limit of 700 MiB" in e for e in failed.values()), failed
+    assert report.processed == report.seen and report.by_status.get("ok", 0) >= 1

@@ -179,6 +179,7 @@ class PoolExecutor:
         todo = deque(paths)
         slots: list[_Slot] = []
         lifeline, keep_alive = self._ctx.Pipe(duplex=False)
+        last_check = time.monotonic()
         try:
             for _ in range(min(self.workers, len(todo))):
                 slot = _Slot(self._ctx, task, self._pages, lifeline)
@@ -188,6 +189,10 @@ class PoolExecutor:
                 busy = [s for s in slots if s.path is not None]
                 ready = wait([s.conn for s in busy] + [s.proc.sentinel for s in busy],
                              timeout=POLL_SECONDS)
+                # the limits are checked a few times a second, not after every result
+                checking = time.monotonic() - last_check >= POLL_SECONDS
+                if checking:
+                    last_check = time.monotonic()
                 for slot in busy:
                     assert slot.path is not None
                     result: Result | None = None
@@ -199,6 +204,8 @@ class PoolExecutor:
                             lost = self._why_dead(slot)
                     elif slot.proc.sentinel in ready:
                         lost = self._why_dead(slot)
+                    elif not checking:
+                        continue
                     elif limits.seconds is not None and \
                             time.monotonic() - slot.since > limits.seconds:
                         lost = (f"took longer than the limit of {limits.seconds:g} s per "

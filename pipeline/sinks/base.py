@@ -58,7 +58,8 @@ class Sink(Protocol):
     def read_table(self, table: str, as_of: dt.datetime | str | None = None) -> pa.Table:
         """One table as the last complete run (finished by ``as_of``) left it."""
 
-    def read_latest(self, table: str, source_paths: set[str] | None = None) -> pa.Table:
+    def read_latest(self, table: str, source_paths: set[str] | None = None,
+                    columns: list[str] | None = None) -> pa.Table:
         """One table at its newest version (what the next run builds on)."""
 
     def pinned(self, as_of: dt.datetime | str | None = None) -> dict[str, int] | None:
@@ -70,8 +71,14 @@ class Sink(Protocol):
     def record_run(self, row: Mapping[str, Any]) -> None:
         """Store the run's row in ``runs``."""
 
-    def sweep(self) -> list[str]:
-        """Delete what a killed run left behind; returns what."""
+    def runs(self) -> pa.Table:
+        """The ``runs`` table, every row."""
+
+    def sweep(self, since: dt.datetime | None = None) -> list[str]:
+        """Delete what a killed run left behind (written ``since``); returns what."""
+
+    def tidy(self) -> None:
+        """Compact and checkpoint after a complete run."""
 
     def set_aside_damaged(self) -> list[str]:
         """Take unreadable data files out of the tables; returns their names."""

@@ -158,22 +158,53 @@ class DeltaSink:
         os.replace(tmp, path)
         return path
 
-    def sweep(self) -> list[str]:
-        """Delete what a killed run left behind: data files no version of the log names (a
-        write cut off before its commit) and half-written run logs. Call it holding the lock."""
-        removed = []
+    def tidy(self, max_files: int = 64) -> None:
+        """Keep reading fast as runs add up: compact a table of more than ``max_files`` data
+        files into fewer (the old ones stay for the history until vacuumed) and checkpoint
+        every table's log, so opening it does not replay every commit."""
         for table in ALL_TABLES:
             if not self.exists(table):
+                continue
+            dtable = DeltaTable(str(self.path(table)))
+            if len(dtable.file_uris()) > max_files:
+                dtable.optimize.compact()
+            dtable.create_checkpoint()
+
+    def vacuum(self, days: float = 30) -> list[str]:
+        """Delete data files that no version of the last ``days`` needs (``as_of`` further
+        back then fails); returns them."""
+        removed = []
+        for table in ALL_TABLES:
+            if self.exists(table):
+                removed += DeltaTable(str(self.path(table))).vacuum(
+                    retention_hours=int(days * 24), dry_run=False,
+                    enforce_retention_duration=False)
+        return removed
+
+    def sweep(self, since: dt.datetime | None = None) -> list[str]:
+        """Delete what a killed run left behind: data files no version of the log names (a
+        write cut off before its commit) and half-written run logs, looking only at files
+        written ``since`` (the start of the last run, which swept what came before). Call it
+        holding the lock."""
+        removed = []
+        after = since.timestamp() if since is not None else 0.0
+        for table in ALL_TABLES:
+            if not self.exists(table):
+                continue
+            fresh = [p for p in self.path(table).glob("*.parquet") if p.stat().st_mtime >= after]
+            if not fresh:
                 continue
             named = {Path(u.removeprefix("file://")).name
                      for u in DeltaTable(str(self.path(table))).file_uris()}
             for log in (self.path(table) / "_delta_log").glob("*.json"):
+                if log.stat().st_mtime < after:
+                    continue
                 for line in log.read_text("utf-8").splitlines():
                     action = json.loads(line) if line.strip() else {}
                     for kind in ("add", "remove"):
                         if kind in action:
                             named.add(Path(action[kind]["path"]).name)
-            for part in self.path(table).glob("*.parquet"):
+            for part in fresh:
                 if part.name not in named:
                     part.unlink()
                     removed.append(f"{table}/{part.name}")
@@ -234,22 +265,27 @@ class DeltaSink:
             return ALL_TABLES[table].empty_table()
         return self._read(DeltaTable(str(self.path(table)), version=versions[table]), table)
 
-    def read_latest(self, table: str, source_paths: set[str] | None = None) -> pa.Table:
+    def read_latest(self, table: str, source_paths: set[str] | None = None,
+                    columns: list[str] | None = None) -> pa.Table:
         """``table`` at its newest version, what a run builds on (``ingest`` holds the lock)."""
         if not self.exists(table):
             return ALL_TABLES[table].empty_table()
-        tbl = self._read(DeltaTable(str(self.path(table))), table)
+        tbl = self._read(DeltaTable(str(self.path(table))), table, columns)
         if source_paths is not None:
             tbl = tbl.filter(pc.is_in(tbl.column("source_path"),
                                       value_set=pa.array(sorted(source_paths), pa.string())))
         return tbl
 
-    def _read(self, dtable: DeltaTable, table: str) -> pa.Table:
+    def _read(self, dtable: DeltaTable, table: str, columns: list[str] | None = None
+              ) -> pa.Table:
         schema = ALL_TABLES[table]
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
         parts = []
         for uri in dtable.file_uris():
             try:
-                parts.append(pq.read_table(uri.removeprefix("file://"), schema=schema))
+                parts.append(pq.read_table(uri.removeprefix("file://"), schema=schema,
+                                           columns=columns))
             except (OSError, pa.ArrowException) as exc:
                 warnings.warn(f"{table}: the data file {uri} cannot be read and is left out "
                               f"({exc}); the next ingest processes its documents again",

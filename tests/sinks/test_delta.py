@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from deltalake import DeltaTable
@@ -89,3 +90,27 @@ def test_run_logs_are_written_whole(tmp_path):
     path = sink.write_run_log("20261202T000000Z-abc", {"seen": 3, "failures": []})
     assert json.loads(path.read_text("utf-8")) == {"seen": 3, "failures": []}
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_ingest_redoes_the_documents_of_a_damaged_part_of_any_table(tmp_path):
+    import shutil
+
+    from pipeline import ingest, read_dataset
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in (SEED, SIGNED):
+        shutil.copy(f, src)
+    out = tmp_path / "ds"
+    ingest([src], out, batch_size=1)
+    clean = {t: len(read_dataset(out, t)) for t in ("documents", "fields", "signatures")}
+    for table in ("fields", "signatures", "documents"):
+        live = [Path(u.removeprefix("file://"))
+                for u in DeltaTable(str(out / table)).file_uris()]
+        part = next(p for p in live if b"000_42e6" in p.read_bytes())
+        part.write_bytes(part.read_bytes()[:64])
+        with pytest.warns(UserWarning, match=part.name):
+            assert len(read_dataset(out, table)) < clean[table]
+        again = ingest([src], out)
+        assert again.set_aside == [f"{table}/{part.name}"] and again.processed == 1
+        assert {t: len(read_dataset(out, t)) for t in clean} == clean
