@@ -17,6 +17,7 @@ from extractors.base import Context, provenance
 from pipeline.document import Line
 from pipeline.normalize import fold
 from pipeline.rules import rules
+from schemas.record import Source
 
 _CONNECTOR = re.compile(r"(?:\bVÀ|[-,&])\s*$")
 
@@ -37,7 +38,24 @@ def split_units(lines: list[Line]) -> list[list[Line]]:
 def _name(lines: list[Line]) -> str:
     text = re.sub(r"\s+", " ", " ".join(ln.text for ln in lines))
     # a symbol OCR pasted onto the name ("… QUẢNG NGÃI /QĐ-XPHC") belongs to the number
-    return rules().anchors["trailing_code"].sub("", text).strip(" -_")
+    text = rules().anchors["trailing_code"].sub("", text).strip(" -_")
+    if any(ln.source == Source.OCR.value for ln in lines):
+        text = _ocr_name(text)
+    return text
+
+
+def _ocr_name(text: str) -> str:
+    """An issuer's name as OCR of a scan read it, in the capitals it is printed in (``Bộ
+    CÔNG THƯƠNG`` → ``BỘ CÔNG THƯƠNG``), its province spelled from the list of places when it
+    is one letter or a few marks away from exactly one (``TỈNH LÂM ĐÔNG`` → ``TỈNH LÂM ĐỒNG``,
+    ``TỈNH QUẢNG NGÃT`` → ``TỈNH QUẢNG NGÃI``)."""
+    text = text.upper()
+    m = rules().anchors["issuer_province"].search(text)
+    if m:
+        place = rules().closest("places", m.group("place").title(), near=True)
+        if place is not None:
+            text = text[:m.start("place")] + place.upper()
+    return text
 
 
 class IssuerExtractor:

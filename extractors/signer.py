@@ -129,6 +129,66 @@ def _deputy_block(lines: list[Line], groups: list[list[Line]], authority: list[s
     return authority, title_text, title
 
 
+LOW_CONFIDENCE = 0.3  # a title that may be the higher office because a seal hid "PHÓ"
+
+
+def _seal_damage(read: list[Line], kept: list[Line]) -> bool:
+    """Whether an OCR block shows a seal over it: lines that are neither noise, nor a known
+    phrase, nor a name, and read with little confidence or few letters (``[.iê 2 VÀ``,
+    ``z£=4ÁT. CH``), or short capitals the block dropped as fragments (``NÓ``)."""
+    if len(kept) < len(read):
+        return True
+    for ln in read:
+        if not ln.text or _noise(ln) or is_phrase(ln.text) or looks_like_name(_name_of(ln)):
+            continue
+        letters = sum(ch.isalpha() for ch in ln.text)
+        if ln.confidence < 0.5 or letters < 0.6 * len(ln.text.replace(" ", "")):
+            return True
+    return False
+
+
+def _hidden_prefix(title: str) -> str | None:
+    """The head title a damaged title line ends with after specks (``QCHỦ TỊCH``: the seal over
+    ``PHÓ``, read as ``Q``), or None when the line is a phrase or ends with none."""
+    if is_phrase(title):
+        return None
+    key = " ".join(fold(title).split())
+    for phrase in rules().ocr_phrases:
+        head = " ".join(fold(phrase).split())
+        if key.endswith(head) and len(key) > len(head) and key[-len(head) - 1] != " ":
+            return phrase
+    return None
+
+
+def under_seal(title: str | None, authority: list[str], read: list[Line],
+               kept: list[Line]) -> tuple[str | None, str | None]:
+    """What a scanned block's title may be trusted as, and the warning to give.
+
+    What the pixels do not hold cannot be read: a black seal on a black-and-white scan can
+    hide the authority line and the ``PHÓ`` of the title, leaving ``CHỦ TỊCH`` where the
+    letter says ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH``. So
+
+    - a title line that is a head title with specks glued before it (``QCHỦ TỊCH``) is left
+      empty: something stood before ``CHỦ TỊCH`` and it cannot be told which;
+    - a head title read cleanly, with no authority line over it, in a block the seal
+      damaged, is kept with a low confidence: the head may sign himself, or his deputy may
+      under a hidden ``KT.``.
+
+    Returns (title, warning); the title unchanged and no warning otherwise."""
+    if not title:
+        return title, None
+    hidden = _hidden_prefix(title)
+    if hidden is not None:
+        return None, (f"signer's title {title!r} read under a seal: it ends with {hidden!r} "
+                      "but what stands before it cannot be read; left empty")
+    r = rules()
+    head = not title.startswith("PHÓ ") and title not in r.deputies.values()
+    if head and not authority and _seal_damage(read, kept):
+        return title, (f"signer's title {title!r} read under a seal with no authority line: "
+                       f"a hidden 'KT.' and {r.deputy(title)!r} cannot be ruled out")
+    return title, None
+
+
 class SignerExtractor:
     name = "signer"
     needs_text = True
@@ -153,14 +213,21 @@ class SignerExtractor:
         rec = ctx.record
         authority = [_clean(" ".join(ln.text for ln in g)) for g in groups]
         title_text = _clean(title[0].text) if title else None
+        doubt = None
         if any(ln.source == Source.OCR.value for ln in snapped):
             authority, title_text, title = _deputy_block(snapped, groups, authority,
                                                          title_text, title, name_line)
+            title_text, doubt = under_seal(title_text, authority, read, snapped)
+            if doubt:
+                rec.warnings.append(doubt)
         if groups:
             flat = [ln for g in groups for ln in g]
             rec.set("signing_authority", " / ".join(authority), provenance(flat, self.name))
         if title_text:
-            rec.set("signer_title", title_text, provenance(title, self.name))
+            prov = provenance(title, self.name)
+            if doubt:
+                prov.confidence = min(prov.confidence or 1.0, LOW_CONFIDENCE)
+            rec.set("signer_title", title_text, prov)
         if name_line is not None:
             rec.set(
                 "signer_name",

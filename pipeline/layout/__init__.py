@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pipeline.layout.lines import words_to_lines
 from pipeline.layout.phrases import is_phrase, name_text, snap_block_line, snap_phrase
-from pipeline.layout.rereads import reread_block, reread_names, reread_number
+from pipeline.layout.rereads import read_marks, reread_block, reread_names, reread_number
 from pipeline.layout.zones import (
     Zones,
     is_authority,
@@ -50,6 +50,7 @@ __all__ = [
     "looks_like_name",
     "mark_of",
     "name_text",
+    "read_marks",
     "reread_block",
     "reread_names",
     "reread_number",

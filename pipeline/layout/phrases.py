@@ -25,11 +25,16 @@ def name_text(text: str) -> str:
     return re.sub(r"^[^\w]+|[^\w.]+$", "", " ".join(tokens))
 
 
+REREADS = "marks 1"  # changed whenever the re-reads add words a cached page lacks
+
+
 @lru_cache(maxsize=1)
 def phrases_digest() -> str:
     """The phrase list's digest, for the OCR cache key: which re-read words are kept depends
-    on it, so editing the list must not leave pages cached under the old one."""
-    return hashlib.sha256("\n".join(rules().ocr_phrases).encode()).hexdigest()[:16]
+    on it, so editing the list must not leave pages cached under the old one; so does what
+    the re-reads read (``REREADS``: the red marks of the header were added)."""
+    text = "\n".join((REREADS, *rules().ocr_phrases))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,9 @@ by the engine in the layout mode that suits it:
 - the number line (``line``): a seal touching ``Số: 985/QĐ-TTg``, or a stamped number that
   reads differently twice;
 - the signer's name (``line``): its tone marks (``Trần Phước Hiền``, not ``Hiên``);
-- the signature column (``block``, then ``sparse``): a seal over the whole block.
+- the signature column (``block``, then ``sparse``): a seal over the whole block;
+- a red urgency or secrecy stamp in the header (``line``, then ``block``), read from the
+  red ink alone on the page as rendered, since cleaning turns red ink to paper.
 
 A re-read is a second chance: when it fails, the page's words stay as they were.
 """
@@ -18,12 +20,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.document import Line
 from pipeline.layout.lines import line_pieces, piece_text
 from pipeline.layout.numberline import has_symbol, is_number_word, number_line_text
 from pipeline.layout.phrases import is_phrase, name_text, snap_block_line
-from pipeline.layout.zones import looks_like_name
+from pipeline.layout.zones import looks_like_name, mark_of
 from pipeline.normalize import fold
 from pipeline.ocr import Engine, Mode, OcrUnavailable, Word
+from pipeline.ocr.clean import red_ink
 from schemas.record import union_all
 
 MAX_REREADS = 2  # name lines read again per page
@@ -205,3 +209,43 @@ def reread_block(engine: Engine, image: Any, words: list[Word], top: int, dpi: i
         return words
     inside = [w for w in words if w.x0 >= box[0] and box[1] <= w.y0 and w.y1 <= box[3]]
     return _replace(words, inside, again)
+
+
+MARK_BAND = 0.4  # the top of the page, where the decree puts urgency and secrecy marks
+MIN_RED_SHARE = 0.0005  # red pixels in the band below which there is no stamp to read
+
+
+def read_marks(engine: Engine, rendered: Any, words: list[Word]) -> list[Word]:
+    """A red urgency or secrecy stamp (``HỎA TỐC``, ``KHẨN``, ``MẬT``) in the header of the
+    page as rendered, as words of their own line (``mark.…``); [] when there is none.
+
+    Cleaning turns coloured ink to paper so that the red seal stops breaking the signer's
+    lines, and the red mark stamped in the header goes with it. So the red ink of the top of
+    the page is read alone, before cleaning, and only a line that is a known mark is kept
+    (``pipeline/rules/marks.yaml``): the red of an incoming-mail stamp or a logo adds no
+    words. A black stamp is read by the page reading like any print; a black stamp turned
+    by more than a few degrees is not read, and its mark is left empty."""
+    if getattr(rendered, "mode", "") != "RGB" or any(w.line.startswith("mark.") for w in words):
+        return []
+    width, height = rendered.size
+    band = red_ink(rendered.crop((0, 0, width, int(height * MARK_BAND))))
+    hist = band.histogram()
+    if hist[0] < MIN_RED_SHARE * band.size[0] * band.size[1]:
+        return []
+    found = band.point([255 - v for v in range(256)]).getbbox()
+    if found is None:
+        return []
+    pad = 16
+    box = (found[0] - pad, found[1] - pad, found[2] + pad, found[3] + pad)
+    for mode in ("line", "block"):  # a stamp is one line; several red things, a block
+        groups: dict[str, list[Word]] = {}
+        for w in read_crop(engine, band, box, mode, "mark") or []:
+            groups.setdefault(w.line, []).append(w)
+        kept = []
+        for group in groups.values():
+            text = " ".join(w.text for w in sorted(group, key=lambda w: w.x0))
+            if mark_of(Line(text=text)):
+                kept.extend(group)
+        if kept:
+            return kept
+    return []

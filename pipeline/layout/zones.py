@@ -30,9 +30,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from pipeline.document import Document, Line
-from pipeline.layout.numberline import match_number_line, number_line_text
+from pipeline.layout.numberline import number_line_text
 from pipeline.layout.phrases import snap_block_line
-from pipeline.normalize import LOWER, UPPER, fold
+from pipeline.normalize import LOWER, UPPER, fold, within_one_edit
 from pipeline.rules import rules
 from schemas.record import Source
 
@@ -77,14 +77,8 @@ def is_rule(line: Line) -> bool:
 
 
 def is_number_line(line: Line) -> bool:
-    if _a("number_line_folded").match(fold(line.text)):
-        return "/" in number_line_text(line.text)  # "Số: 12⁄QĐ-TTg": OCR's fraction slash
-    # "574/UBND-KTTH" alone on its line: the number line, its "Số:" lost as a speck (a code
-    # in running text, "63/2025/QH15 ngày…", has more on its line)
-    text = line.text.strip()
-    m = match_number_line(text)
-    return bool(m and m.group("number") and not m.group("junk") and text[0].isdigit()
-                and m.end() == len(number_line_text(text)))
+    return bool(_a("number_line_folded").match(fold(line.text))) \
+        and "/" in number_line_text(line.text)  # "Số: 12⁄QĐ-TTg": OCR's fraction slash
 
 
 def is_date_line(line: Line) -> bool:
@@ -205,12 +199,38 @@ def is_upper(line: Line) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def ocr_upper(line: Line) -> bool:
+    """An OCR line in capitals but for a letter or two OCR read in lower case (``Bộ CÔNG
+    THƯƠNG``: ``ộ`` and ``Ộ`` differ by a few pixels at 150 dpi). Text layers keep their case."""
+    if line.source != Source.OCR.value:
+        return False
+    letters = [c for c in line.text if c.isalpha()]
+    return len(letters) >= 5 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
 def type_of_title(line: Line):
-    """The document type a title line names (``THÔNG BÁO``), or None."""
-    if not is_upper(line):
+    """The document type a title line names (``THÔNG BÁO``), or None.
+
+    Letter-spaced titles (``Q U Y Ế T  Đ Ị N H``, older typed letters) are read without their
+    spaces. On a scan a title in an older typeface or a low-resolution JPEG loses a letter
+    (``NGHT ĐINH``, ``QUYẾT ĐỊNh``): an OCR line in capitals one letter away from exactly one
+    type name of seven letters or more is that type."""
+    ocr = line.source == Source.OCR.value
+    if not (is_upper(line) or ocr_upper(line)):
         return None
     key = re.sub(r"\s+", " ", fold(line.text)).strip(" .")
-    return rules().type_by_folded.get(key)
+    found = rules().type_by_folded.get(key)
+    if found is not None:
+        return found
+    compact = re.sub(r"[^A-Z]", "", key)
+    by_compact = {k.replace(" ", ""): t for k, t in rules().type_by_folded.items()}
+    if compact in by_compact:
+        return by_compact[compact]
+    if not ocr or len(compact) < 7:
+        return None
+    near = {t.name: t for k, t in by_compact.items()
+            if len(k) >= 7 and within_one_edit(compact, k)}
+    return next(iter(near.values())) if len(near) == 1 else None
 
 
 def mark_of(line: Line) -> tuple[str, str] | None:
@@ -297,7 +317,7 @@ def zone(doc: Document) -> Zones:
         if mk:
             z.marks.append(ln)
             continue
-        if is_upper(ln) and not type_of_title(ln):
+        if (is_upper(ln) or ocr_upper(ln)) and not type_of_title(ln):
             z.issuer.append(ln)
     for ln in header:
         if ln not in z.marks and mark_of(ln):
@@ -358,8 +378,8 @@ def _letter_start(lines: list[Line]) -> int:
             j -= 1
             continue
         # "Số: O4": a number line whose symbol OCR put on the next line
-        if is_upper(ln) or mark_of(ln) or is_motto(ln) or _a("number_line_folded").match(
-                fold(ln.text)):
+        if is_upper(ln) or ocr_upper(ln) or mark_of(ln) or is_motto(ln) or _a(
+                "number_line_folded").match(fold(ln.text)):
             start = j
             taken += 1
             j -= 1

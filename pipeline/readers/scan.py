@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.document import Document, Handwritten, Line
-from pipeline.layout import reread_names, reread_number, words_to_lines
+from pipeline.layout import read_marks, reread_names, reread_number, words_to_lines
 from pipeline.layout.handwriting import REJECTED, is_handwritten, read_blanks
 from pipeline.layout.handwriting import VERSION as HANDWRITING_VERSION
 from pipeline.layout.lines import scaled
@@ -45,6 +45,7 @@ from pipeline.ocr import (
     page_key,
     progress,
 )
+from pipeline.ocr.clean import is_blank
 from pipeline.options import Options
 
 
@@ -96,9 +97,10 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
         if words is None:
             rendered = job.image()
             image = clean(rendered, settings.steps)
-            words = engine.read(image, "page")
+            words = [] if is_blank(image) else engine.read(image, "page")  # blank: no OCR
             words = reread_number(engine, image, words)
             words = reread_names(engine, image, words, settings.dpi)
+            words += read_marks(engine, rendered, words)  # a red "HỎA TỐC" before the ink goes
             if digits is not None:
                 words += read_blanks(digits, rendered, words, image.info.get("deskew", 0.0))
             cache.put(key, words)
@@ -148,6 +150,8 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
         if lines:
             conf = sum(ln.confidence for ln in lines) / len(lines)
             document.warnings.append(f"page {page_no} read by OCR (mean confidence {conf:.2f})")
+        else:
+            document.warnings.append(f"page {page_no} is blank: OCR found nothing to read")
 
 
 DIGIT_ENGINE = "ppocr"

@@ -99,6 +99,7 @@ class AnchorsFile(_File):
     body_start_words: Texts
     issuing_authority_folded: FoldedPattern
     date_line_loose: Pattern
+    issuer_province: Pattern
     subject_prefix: Pattern
     subject_prefix_ocr: Pattern
     subject_tail_ocr: Pattern
@@ -495,7 +496,8 @@ def build(folder: Path = RULES_DIR) -> Rules:
     reference = _composed(
         "doc_types.yaml", "reference_code",
         rf"(?P<word>(?<![^\W\d_])(?:{'|'.join(re.escape(w) for w in cited)}))"
-        rf"(?P<name>\s+[^\d;:.]{{1,80}}?)??\s+(?:số\s+)?"
+        # "số" as OCR of a scan may spell it: "sô", "s6", "so"
+        rf"(?P<name>\s+[^\d;:.]{{1,80}}?)??\s+(?:s[ốồôoó06]\s*)?"
         rf"(?P<code>{types.reference_code.pattern})(?:\s*,?\s*(?:ngày\s+)?{date_any})?",
         re.IGNORECASE,
     )
