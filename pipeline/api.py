@@ -171,7 +171,7 @@ def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | No
                 continue
             full = entry.path
             try:
-                st = os.stat(full)  # follows links
+                st = entry.stat()  # follows links
             except OSError as exc:
                 why = {40: "a link loop", 2: "a broken link"}.get(exc.errno or 0)
                 skip(full, why or f"cannot be read ({exc.strerror or exc})")

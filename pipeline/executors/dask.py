@@ -4,8 +4,10 @@
     >>> make_executor("dask", workers=2)                          # a LocalCluster here
 
 The run's :class:`~pipeline.executors.base.DocumentTask` is scattered to every worker once,
-then each path is one Dask task; results are yielded as they finish and written by the one
-process that runs ``ingest``, so the dataset never has two writers. Workers need the
+then each chunk of 8 paths is one Dask task (a chunk whose worker is lost is sent again one
+path a task, so only the file that took the worker down fails); results are yielded as they
+finish and written by the one process that runs ``ingest``, so the dataset never has two
+writers. Workers need the
 ``vanthu`` package and Tesseract installed, and must see the input paths (shared storage
 mounted at the same place). The memory limit becomes each worker's ``memory_limit`` (the
 nanny restarts a worker that passes it; the file then gets a failed record); the wall-time
@@ -20,9 +22,11 @@ from typing import Any
 from pipeline.executors.base import DocumentTask, Limits, Result
 from pipeline.runner import failed_record
 
+CHUNK = 8  # paths per Dask task: a task costs the scheduler about a millisecond
 
-def _run_one(path: str, task: DocumentTask) -> Result:
-    return task(path)
+
+def _run_many(paths: list[str], task: DocumentTask) -> list[Result]:
+    return [task(p) for p in paths]
 
 
 class DaskExecutor:
@@ -47,10 +51,29 @@ class DaskExecutor:
         if self.scheduler:
             return Client(self.scheduler), None
         memory = f"{limits.memory_mb}MiB" if limits.memory_mb else "auto"
-        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        # one task at a time per worker thread, and a task whose worker dies fails at once
+        # (its files are then sent again alone): only the file that took the worker down fails
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                              "distributed.scheduler.worker-saturation": 1.0}):
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                    memory_limit=memory, dashboard_address=None)
             return Client(cluster), cluster
+
+    @staticmethod
+    def _alone(client: Any, task: DocumentTask, path: str, tries: int = 2) -> Result:
+        """``path`` as a task of its own; a second try tells a file that kills its worker
+        from one that was only beside it when another did. The task is scattered again: the
+        workers that held it may be the ones that died."""
+        error = ""
+        for _ in range(tries):
+            try:
+                shared = client.scatter(task, broadcast=True)
+                result: list[Result] = client.submit(_run_many, [path], task=shared,
+                                                     pure=False).result()
+                return result[0]
+            except Exception as exc:
+                error = type(exc).__name__
+        return failed_record(path, f"the worker was lost while reading this file ({error})")
 
     def run(self, task: DocumentTask, paths: Sequence[str]) -> Iterator[Result]:
         from distributed import as_completed
@@ -60,14 +83,17 @@ class DaskExecutor:
         client, cluster = self._client(self.limits or task.limits)
         try:
             shared = client.scatter(task, broadcast=True)
-            futures = client.map(_run_one, list(paths), task=shared, pure=False)
-            path_of = {f.key: p for f, p in zip(futures, paths, strict=True)}
+            files = list(paths)
+            chunks = [files[i: i + CHUNK] for i in range(0, len(files), CHUNK)]
+            futures = client.map(_run_many, chunks, task=shared, pure=False)
+            chunk_of = {f.key: c for f, c in zip(futures, chunks, strict=True)}
             for fut in as_completed(futures):
+                chunk = chunk_of[fut.key]
                 try:
-                    yield fut.result()
-                except Exception as exc:  # KilledWorker: the file took its worker down
-                    yield failed_record(path_of[fut.key],
-                                        f"the worker was lost while reading this file ({exc!r})")
+                    yield from fut.result()
+                except Exception:  # KilledWorker, or the task's data went with a worker
+                    for path in chunk:  # again one file at a time, so only that file fails
+                        yield self._alone(client, task, path)
                 fut.release()
         finally:
             client.close()

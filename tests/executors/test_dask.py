@@ -42,3 +42,13 @@ def test_ingest_on_dask_writes_the_same_dataset(tmp_path):
     assert a.to_dict("records") == b.to_dict("records")
     again = ingest([src], tmp_path / "dask", executor="dask", workers=2)
     assert again.processed == 0 and again.unchanged == local.seen
+
+
+def test_a_file_that_kills_its_dask_worker_fails_alone():
+    from tests.executors.test_local import _Dying
+
+    victim = FILES[2]
+    results = list(DaskExecutor(workers=2).run(_Dying(victim.rsplit("/", 1)[-1]), FILES))
+    assert sorted(r.source_path for r in results) == FILES
+    failed = [r.source_path for r in results if r.status.value == "failed"]
+    assert failed == [victim]
