@@ -6,10 +6,15 @@
 ``Văn bản số 4247/BTTTT-THH`` takes its type from the code. Each code is listed once, with
 the first date given for it; the letter's own code is not a reference. A code OCR spelled
 ``1453⁄BTTTT-HTQT`` (U+2044) or ``505/QĐÐ-TTg`` is read by the number-line grammar
-(:mod:`pipeline.layout.numberline`) as ``1453/BTTTT-HTQT``, ``505/QĐ-TTg``.
+(:mod:`pipeline.layout.numberline`) as ``1453/BTTTT-HTQT``, ``505/QĐ-TTg``. A date that
+cannot be the cited document's (later than the letter, or of another year than its code) is
+dropped.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import re
 
 import datetime as dt
 import re
@@ -94,6 +99,26 @@ def _clause_start(text: str, start: int, sentence_start: int) -> int:
     return cut + 1 if cut >= 0 else sentence_start
 
 
+_CODE_YEAR = re.compile(r"^\d+[a-z]?/((?:19|20)\d{2})/")
+
+
+def implausible(date: dt.date, code: str, rec: Record) -> str | None:
+    """Why the date read beside a cited code cannot be its date, or None.
+
+    A cited document is older than the letter citing it, and a code that carries a year
+    (``15/2007/QĐ-UBND``) was issued in that year (Nghị định 30/2020, Phụ lục I). OCR of a
+    scan misreads digits (``05/9/2023`` as ``05/9/2033``): such a date is dropped, with a
+    warning, and the reference kept."""
+    m = _CODE_YEAR.match(code)
+    if m and int(m.group(1)) != date.year:
+        return f"its code is of {m.group(1)}"
+    if rec.issue_date is not None and date > rec.issue_date:
+        return f"it is after the letter's own date {rec.issue_date.isoformat()}"
+    if rec.issue_date is None and rec.issue_year is not None and date.year > rec.issue_year:
+        return f"it is after the letter's year {rec.issue_year}"
+    return None
+
+
 class ReferencesExtractor:
     name = "references"
     needs_text = True
@@ -119,6 +144,10 @@ class ReferencesExtractor:
                 if m.group("name") and fold(m.group("word")) not in named:
                     continue  # "Quyết định này … số" is not a citation
                 date = date_from_match(m)
+                why = implausible(date, code, rec) if date is not None else None
+                if why:
+                    rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
+                    date = None
                 why = implausible(date, code, rec) if date is not None else None
                 if why:
                     rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
