@@ -16,17 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import datetime as dt
-import re
-
 from extractors.base import Context, date_from_match, provenance
 from extractors.doc_type import type_from_code
 from pipeline.document import Line
 from pipeline.layout.numberline import number_line_text, slashes_only
 from pipeline.normalize import fold
 from pipeline.rules import rules
-from pipeline.rules.gazetteer import relations
-from schemas.record import Record, Reference, Relation
+from schemas.record import Record, Reference
 
 
 def canonical_type(word: str, code: str) -> str | None:
@@ -37,66 +33,6 @@ def canonical_type(word: str, code: str) -> str | None:
         return known.name
     found = type_from_code(code)
     return found.name if found else word[:1].upper() + word[1:].lower()
-
-
-_CODE_YEAR = re.compile(r"^\d+[a-z]?/((?:19|20)\d{2})/")
-
-
-def implausible(date: dt.date, code: str, rec: Record) -> str | None:
-    """Why the date read beside a cited code cannot be its date, or None.
-
-    A cited document is older than the letter citing it, and a code that carries a year
-    (``15/2007/QĐ-UBND``) was issued in that year (Nghị định 30/2020, Phụ lục I). OCR of a
-    scan misreads digits (``05/9/2023`` as ``05/9/2033``): such a date is dropped, with a
-    warning, and the reference kept."""
-    m = _CODE_YEAR.match(code)
-    if m and int(m.group(1)) != date.year:
-        return f"its code is of {m.group(1)}"
-    if rec.issue_date is not None and date > rec.issue_date:
-        return f"it is after the letter's own date {rec.issue_date.isoformat()}"
-    if rec.issue_date is None and rec.issue_year is not None and date.year > rec.issue_year:
-        return f"it is after the letter's year {rec.issue_year}"
-    return None
-
-
-_GAP_WORD = re.compile(r"[^\W_]+|[,;]")
-
-
-def relation_of(text: str, start: int, clause_start: int,
-                previous: tuple[int, str] | None) -> str:
-    """What the words before a citation say the letter does with it (``relations.yaml``).
-
-    ``Thực hiện Công văn số 1453/BTTTT-HTQT …`` → ``implements``; ``Căn cứ Luật … và Nghị
-    định số 30/2020/NĐ-CP`` → both ``legal_basis`` (a citation joined to the one before by
-    ``và`` or a comma shares its phrase); ``Quyết định này thay thế Quyết định số
-    15/2007/QĐ-UBND`` → ``replaces``. The phrase must stand in the same clause, and after
-    any earlier citation of it: in ``Căn cứ Quyết định số 1 … quy định về … Công văn số 2``
-    the second is only ``cites``. ``previous``: where the clause's last citation ended and
-    its relation."""
-    rel = relations()
-    window = fold(text[clause_start:start]).lower()
-    best: tuple[int, str] | None = None
-    for phrase, name in rel.phrases:
-        for m in re.finditer(rf"(?<![^\W\d_]){re.escape(phrase.lower())}(?![^\W\d_])", window):
-            end = clause_start + m.end()
-            if best is None or end > best[0]:
-                best = (end, name)
-    if previous is not None and previous[0] > clause_start:
-        prev_end, prev_rel = previous
-        if best is None or best[0] <= prev_end:
-            gap = _GAP_WORD.findall(fold(text[prev_end:start]).lower())
-            joined = gap and all(w in {j.lower() for j in rel.joiners_folded} for w in gap)
-            return prev_rel if joined else Relation.CITES.value
-    if best is None or "," in text[best[0]:start]:
-        # "Thực hiện nhiệm vụ được giao, Bộ … đã ban hành Quyết định số 1092/QĐ-BTTTT":
-        # the phrase governs another clause of the sentence
-        return Relation.CITES.value
-    return best[1]
-
-
-def _clause_start(text: str, start: int, sentence_start: int) -> int:
-    cut = text.rfind(";", sentence_start, start)
-    return cut + 1 if cut >= 0 else sentence_start
 
 
 _CODE_YEAR = re.compile(r"^\d+[a-z]?/((?:19|20)\d{2})/")
@@ -136,7 +72,6 @@ class ReferencesExtractor:
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
         for written, in_body in ((subject_text, False), (view.text, True)):
             text = slashes_only(written)  # "1453⁄BTTTT-HTQT": OCR's fraction slash
-            previous: tuple[int, str] | None = None
             for m in pattern.finditer(text):
                 code = number_line_text(written[m.start("code"):m.end("code")])
                 if code in own:
@@ -148,23 +83,10 @@ class ReferencesExtractor:
                 if why:
                     rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
                     date = None
-                why = implausible(date, code, rec) if date is not None else None
-                if why:
-                    rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
-                    date = None
-                s, e = view.sentence_at(m.start(), m.end()) if in_body else (0, len(text))
-                relation = relation_of(text, m.start(), _clause_start(text, m.start(), s),
-                                       previous)
-                previous = (m.end(), relation)
-                clause = re.sub(r"\s+", " ", written[s:e]).strip()[:500]
                 ref = by_code.get(code)
-                if ref is not None and ref.relation == Relation.CITES.value \
-                        and relation != Relation.CITES.value:
-                    ref.relation, ref.text = relation, clause  # said later what it does
                 if ref is None:
                     by_code[code] = Reference(
-                        doc_type=canonical_type(m.group("word"), code), code=code, date=date,
-                        relation=relation, text=clause,
+                        doc_type=canonical_type(m.group("word"), code), code=code, date=date
                     )
                     if in_body:
                         lines.extend(view.lines_for(m.start(), m.end()))
