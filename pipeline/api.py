@@ -242,6 +242,7 @@ class RunReport:
     problems: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)  # litter of a killed run, deleted
+    commits: int = 0  # batches committed
     error: str | None = None
     records: list[Record] = field(default_factory=list, repr=False)
 
@@ -356,7 +357,7 @@ def ingest(
         raise
     finally:
         report.finished_at = _now()
-        if report.state == "complete":
+        if report.state == "complete" and report.commits:
             dataset.tidy()
         versions = dataset.versions_now() if report.state == "complete" else None
         try:
@@ -386,7 +387,12 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
         raise ValueError(f"reprocess must be failed, outdated, all or none, not {reprocess!r}")
     now = _now()
     report.roots = listing.roots
-    files = dataset.read_latest("files").to_pylist()
+    files_table = dataset.read_latest("files")
+    # times as integers: converting 10,000 of them to datetimes is most of a no-op run's cost,
+    # and the writer takes them back as they are
+    files = files_table.cast(pa.schema(
+        [pa.field(f.name, pa.int64()) if pa.types.is_timestamp(f.type) else f
+         for f in files_table.schema])).to_pylist()
     manifest = {r["path"]: r for r in files}
     # a path whose document row is gone (a damaged part set aside) is done again
     stored = set(dataset.read_latest("documents", columns=["source_path"])
@@ -477,8 +483,9 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
         threading.Thread(target=poll, daemon=True).start()
     found_of = {f.path: f for f in todo}
     last_commit = time.monotonic()
+    results = runner.run(task, [f.path for f in todo])
     try:
-        for result in _results(runner.run(task, [f.path for f in todo]), found_of):
+        for result in _results(results, found_of):
             f, res = result
             key = f.key
             old = manifest.get(key)
@@ -523,11 +530,17 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
                     time.monotonic() - last_commit > BATCH_SECONDS:
                 writer.flush()
                 last_commit = time.monotonic()
+    except (KeyboardInterrupt, SystemExit):
+        # stopped (SIGTERM, Ctrl-C): end the workers, keep the records already made
+        results.close()
+        writer.flush()
+        raise
     finally:
         stop.set()
         if page_progress is not None:
             page_progress(runner.pages_done())
     writer.close()
+    report.commits = writer.commits
 
 
 def _rows_lost(dataset: Sink) -> set[str]:

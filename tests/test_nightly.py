@@ -5,6 +5,7 @@ at once: one of them exits 3."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -106,10 +107,14 @@ def test_killed_at_several_moments_then_run_again_equals_one_clean_run(archive, 
         assert code in ((-signal.SIGKILL,) if how != "term" else (2, 0)), (how, code)
         _, alive = psutil.wait_procs(family, timeout=15)
         assert alive == [], f"left behind after a {how} kill: {alive}"
-        if how == "term" and code == 2:
-            runs = read_dataset(out, "runs")
-            assert "interrupted" in set(open_sink(out).runs().column("state").to_pylist())
-            assert len(runs) >= 1
+        if how == "term" and code == 2:  # stopped: what it made is committed, and said
+            stopped = [r for r in open_sink(out).runs().to_pylist()
+                       if r["state"] == "interrupted"][-1]
+            files = open_sink(out).read_latest("files").to_pylist()
+            mine = [f for f in files if f["run_id"] == stopped["run_id"]]
+            assert stopped["processed"] > 0 and len(mine) == stopped["processed"]
+            log = json.loads((out / "_runs" / f"{stopped['run_id']}.json").read_text("utf-8"))
+            assert log["state"] == "interrupted"
     last = _start(archive, out)
     assert last.wait(timeout=300) == 0, last.stderr.read().decode()
     got = _tables(out)
