@@ -68,8 +68,9 @@ class NumberExtractor:
         """No number line: a symbol left at the end of a header line by OCR, or put on a
         line of its own below a handwritten number (``Số: O4`` / ``/TTr-UBND``)."""
         for line in ctx.zones.header_left or ctx.zones.issuer:  # the issuer is in the column
-            whole = match_number_line(line.text)
-            if whole and whole.group("number") and not whole.group("junk"):
+            whole = match_number_line(line.text.strip())
+            if whole and whole.group("number") and not whole.group("junk") \
+                    and whole.end() == len(number_line_text(line.text.strip())):
                 # "574/UBND-KTTH": the number line, its "Số:" lost as a speck
                 ctx.record.warnings.append(f"number line without 'Số:': {line.text!r}")
                 self._set(ctx, whole, [line])

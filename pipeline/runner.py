@@ -19,6 +19,7 @@ from pathlib import Path
 import pymupdf
 
 from extractors.base import Context
+from extractors.confidence import calibrate
 from extractors.registry import registry
 from pipeline.errors import VanthuError
 from pipeline.layout import zone
@@ -169,6 +170,7 @@ def run_extractors(ctx: Context, *, text: bool = True) -> None:
             extractor.extract(ctx)
         except Exception as exc:
             ctx.record.errors.append(f"extractor {name} failed: {exc!r}")
+    calibrate(ctx.record)  # an OCR value's confidence from its evidence, once all are read
 
 
 def process_file(
