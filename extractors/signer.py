@@ -170,9 +170,9 @@ def under_seal(title: str | None, authority: list[str], read: list[Line],
 
     - a title line that is a head title with specks glued before it (``QCHỦ TỊCH``) is left
       empty: something stood before ``CHỦ TỊCH`` and it cannot be told which;
-    - a head title read cleanly, with no authority line over it, in a block the seal
-      damaged, is kept with a low confidence: the head may sign himself, or his deputy may
-      under a hidden ``KT.``.
+    - a head title read cleanly, with no ``KT.`` line over it (``TM. CHÍNH PHỦ`` / ``THỦ
+      TƯỚNG``), in a block the seal damaged, is kept with a low confidence: the head may
+      sign himself, or his deputy may under a hidden ``KT.``.
 
     Returns (title, warning); the title unchanged and no warning otherwise."""
     if not title:
@@ -183,9 +183,10 @@ def under_seal(title: str | None, authority: list[str], read: list[Line],
                       "but what stands before it cannot be read; left empty")
     r = rules()
     head = not title.startswith("PHÓ ") and title not in r.deputies.values()
-    if head and not authority and _seal_damage(read, kept):
-        return title, (f"signer's title {title!r} read under a seal with no authority line: "
-                       f"a hidden 'KT.' and {r.deputy(title)!r} cannot be ruled out")
+    signs_for = bool(authority) and authority[-1].startswith("KT.")
+    if head and not signs_for and _seal_damage(read, kept):
+        return title, (f"signer's title {title!r} read under a seal with no 'KT.' line over "
+                       f"it: a hidden 'KT.' and {r.deputy(title)!r} cannot be ruled out")
     return title, None
 
 

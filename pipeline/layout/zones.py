@@ -82,7 +82,12 @@ def is_number_line(line: Line) -> bool:
 
 
 def is_date_line(line: Line) -> bool:
-    return bool(_a("date_line").match(line.text) or _a("date_line_loose").match(line.text))
+    """``Hà Nội, ngày 13 tháng 9 năm 2022``, or another wording (``Hà Nội, 13/9/2022``); never a
+    body sentence that has a comma and a year (``Căn cứ Luật Khám bệnh, chữa bệnh số
+    15/2023/QH15``), which a scan whose date line OCR lost would otherwise take for it."""
+    if _a("date_line").match(line.text):
+        return True
+    return bool(_a("date_line_loose").match(line.text)) and not is_body_start(line.text)
 
 
 def is_vv(line: Line) -> bool:

@@ -50,6 +50,24 @@ def test_a_head_title_under_a_seal_without_authority_is_low_confidence():
     assert any("cannot be ruled out" in w for w in rec.warnings)
 
 
+def test_a_head_title_under_tm_with_the_kt_line_hidden_is_low_confidence():
+    """``TM. CHÍNH PHỦ`` read, ``KT. THỦ TƯỚNG`` under the seal, ``PHÓ`` lost: ``THỦ TƯỚNG``
+    is also what the Prime Minister signing for the Government prints."""
+    rec = ocr_record(HEAD + BODY + block((320, "TM. CHÍNH PHỦ"), (335, "THỦ TƯỚNG"),
+                                         (345, "¬ „ * ^"), (400, "Trần Hồng Hà")))
+    assert rec.signer_title == "THỦ TƯỚNG"
+    assert rec.provenance["signer_title"].confidence <= 0.3
+
+
+def test_a_body_sentence_with_a_comma_and_a_year_is_not_the_date_line():
+    """A scan whose date line OCR lost: ``Căn cứ Luật Khám bệnh, chữa bệnh số 15/2023/QH15``
+    has a comma and a year, as ``Hà Nội, 13/9/2022`` does, and is no place and date."""
+    head = HEAD[:2] + [(95, [(110, "Số: 15/CT-UBND")])] + HEAD[3:]
+    body = [(230, [(90, "Căn cứ Luật Khám bệnh, chữa bệnh số 15/2023/QH15")])]
+    rec = ocr_record(head + body + block((320, "CHỦ TỊCH"), (400, "Trần Văn A")))
+    assert (rec.place, rec.issue_year) == (None, None)
+
+
 @pytest.mark.parametrize("rows", [
     [(320, "CHỦ TỊCH"), (400, "Phạm Trường Thọ")],  # the head signing himself, clean
     [(320, "KT. CHỦ TỊCH"), (335, "PHÓ CHỦ TỊCH"), (345, "[.iê 2 VÀ"), (400, "Trần Văn A")],
