@@ -13,8 +13,9 @@ So this module decides *where* it looks and *what* it keeps:
   word Tesseract glued to the ink, ``ngày4†tháng``, can still be cut where it was typed);
 - what: a value is kept only when it is digits alone (a number of 1 to 5, a day of 1 or 2)
   and two of three reads of the blank (cut at two heights, and binarised) give it, with no
-  read giving other digits. Anything else is a rejected read, kept with what was seen so
-  the extractor can say why the field is empty.
+  read giving other digits (when the first two give the same digits, the third is not
+  made). Anything else is a rejected read, kept with what was seen so the extractor can
+  say why the field is empty.
 
 The crops come from the page as rendered, before cleaning: cleaning turns coloured ink to
 paper, and the number is often written in blue. Only the two blanks are read, never the
@@ -36,7 +37,7 @@ from pipeline.normalize import fold
 from pipeline.ocr import Engine, OcrUnavailable, Word
 
 Blank = Literal["number", "day"]
-VERSION = "1"  # in the page cache's key: a change of where or what is read reads pages again
+VERSION = "2"  # in the page cache's key: a change of where or what is read reads pages again
 TAG = "hand"
 REJECTED = "?"
 
@@ -195,6 +196,17 @@ def agreed(reads: list[str], blank: Blank) -> str | None:
     return value
 
 
+def _settled(reads: list[str], blank: Blank) -> bool:
+    """Whether two reads already decide the blank: both give nothing (nothing was written),
+    or both give the same digits, written the same way."""
+    if len(reads) < 2:
+        return False
+    if not any(r.strip() for r in reads):
+        return True
+    first, second = (digits_of(r, blank) for r in reads[:2])
+    return first is not None and first == second
+
+
 def _within(short: str, long: str) -> bool:
     """Whether ``short``'s characters appear in ``long`` in order (``6`` in ``16``)."""
     rest = iter(long)
@@ -244,6 +256,8 @@ def read_blanks(engine: Engine, page: Any, words: list[Word], angle: float = 0.0
         reads: list[str] = []
         confs: list[float] = []
         for box, binarise in crops(spot):
+            if _settled(reads, spot.blank):
+                break  # the third read is for when the first two leave the blank open
             box = (max(0, box[0]), max(0, box[1]), min(size[0], box[2]), min(size[1], box[3]))
             if box[2] - box[0] < 4 or box[3] - box[1] < 4:
                 continue

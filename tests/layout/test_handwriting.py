@@ -118,11 +118,13 @@ def _page() -> Any:
 
 
 def test_only_the_two_blanks_are_read():
-    engine = Scripted(["574", "574", "574", "04", "4", "04"])
+    engine = Scripted(["574", "574", "04", "4", "04"])
     found = read_blanks(engine, _page(), HEADER)
     assert [(x.line, x.text) for x in found] == [("hand.number", "574"), ("hand.day", "04")]
     assert all(is_handwritten(x) for x in found)
     assert all(wd < 400 and ht < 200 for wd, ht in engine.sizes)  # crops, never the page
+    # two reads that agree settle a blank; "04" and "4" do not, so the day is read thrice
+    assert len(engine.sizes) == 5 and engine.answers == []
 
 
 def test_reads_that_differ_give_a_rejected_word_with_what_was_seen():
