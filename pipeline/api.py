@@ -342,6 +342,7 @@ def ingest(
         raise InputError(missing[0].split(":")[0], "; ".join(missing))
     lock = _lock(out, wait, run_id)
     dataset = open_sink(out, sink)
+    dataset.write_run_log(run_id, report.as_dict())  # "running": a hung run can be seen
     try:
         report.swept = dataset.sweep(since=_last_start(dataset))
         report.set_aside = dataset.set_aside_damaged()
