@@ -107,12 +107,14 @@ def _usable(label: dict[str, Any]) -> bool:
                                       "signer_name", "signer_title"))
 
 
-def load_letters() -> list[Letter]:
-    """Every labelled letter with a full header and signature block."""
+def load_letters(limit: int | None = None) -> list[Letter]:
+    """Every labelled letter with a full header and signature block (the first ``limit``)."""
     letters: list[Letter] = []
     for name in ("html.json", "text_pdf.json", "decree_docx.json"):
         for label in json.loads((ROOT / "tests" / "labels" / name).read_text("utf-8")):
             path = SHARED / label["file"]
+            if limit is not None and len(letters) >= limit:
+                return letters
             if _usable(label) and path.exists():
                 letters.append(Letter(label["file"], label, _body_of(path)))
     samples = sorted((ROOT / "samples" / "generated").glob("*.txt.expected.json"))
@@ -120,6 +122,8 @@ def load_letters() -> list[Letter]:
     for expected in samples:
         record = json.loads(expected.read_text("utf-8"))
         source = expected.with_name(expected.name.removesuffix(".expected.json"))
+        if limit is not None and len(letters) >= limit:
+            break
         if _usable(record) and record.get("code"):
             letters.append(Letter(str(source.relative_to(ROOT)), record, _body_of(source)))
     return letters
@@ -499,7 +503,7 @@ def make_item(letter: Letter, rnd: random.Random) -> tuple[bytes, str, dict[str,
 def build(out: Path, seed: int, per_source: int, limit: int | None = None) -> list[dict]:
     """Write the items and ``labels.json`` into ``out``; returns the labels."""
     out.mkdir(parents=True, exist_ok=True)
-    letters = load_letters()[:limit]
+    letters = load_letters(limit)
     labels = []
     for i, letter in enumerate(letters):
         for v in range(per_source):
