@@ -29,7 +29,7 @@ import stat
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -533,7 +533,8 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
                 last_commit = time.monotonic()
     except (KeyboardInterrupt, SystemExit):
         # stopped (SIGTERM, Ctrl-C): end the workers, keep the records already made
-        results.close()
+        if isinstance(results, Generator):
+            results.close()
         writer.flush()
         raise
     finally:
