@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from extractors.base import Context, date_from_match, provenance
 from extractors.doc_type import type_from_code
@@ -22,7 +23,8 @@ from pipeline.document import Line
 from pipeline.layout.numberline import number_line_text, slashes_only
 from pipeline.normalize import fold
 from pipeline.rules import rules
-from schemas.record import Record, Reference
+from pipeline.rules.gazetteer import relations
+from schemas.record import Record, Reference, Relation
 
 
 def canonical_type(word: str, code: str) -> str | None:
@@ -55,6 +57,76 @@ def implausible(date: dt.date, code: str, rec: Record) -> str | None:
     return None
 
 
+_GAP_WORD = re.compile(r"[^\W_]+|[,;]")
+
+
+_PASSIVE_BEFORE = re.compile(r"(?:\bduoc|\bda duoc|\bda)\s*$")
+_PASSIVE_AFTER = re.compile(r"^\s*(?:mot so dieu\s+)?(?:boi|theo)\b")
+
+
+def relation_of(text: str, start: int, clause_start: int,
+                previous: tuple[int, str] | None) -> str:
+    """What the words before a citation say the letter does with it (``relations.yaml``).
+
+    ``Thực hiện Công văn số 1453/BTTTT-HTQT …`` → ``implements``; ``Căn cứ Luật … và Nghị
+    định số 30/2020/NĐ-CP`` → both ``legal_basis`` (a citation joined to the one before by
+    ``và`` or a comma shares its phrase); ``Quyết định này thay thế Quyết định số
+    15/2007/QĐ-UBND`` → ``replaces``. The phrase must stand in the same clause, and after
+    any earlier citation of it: in ``Căn cứ Quyết định số 1 … quy định về … Công văn số 2``
+    the second is only ``cites``. A passive phrase says what one cited document did to
+    another, not what the letter does: in ``Căn cứ Luật Xây dựng số 50/2014/QH13 được sửa
+    đổi, bổ sung bởi Luật số 62/2020/QH14`` both laws are the legal basis. ``previous``:
+    where the clause's last citation ended and its relation."""
+    rel = relations()
+    window = fold(text[clause_start:start]).lower()
+    active: tuple[int, int, str] | None = None  # (start, end, relation) of the nearest
+    passive: tuple[int, int] | None = None
+    for phrase, name in rel.phrases:
+        pattern = rf"(?<![^\W\d_]){re.escape(phrase.lower())}(?![^\W\d_])"
+        for m in re.finditer(pattern, window):
+            s, e = clause_start + m.start(), clause_start + m.end()
+            if _PASSIVE_BEFORE.search(window[:m.start()]) or \
+                    _PASSIVE_AFTER.match(window[m.end():]):
+                if passive is None or e > passive[1]:
+                    passive = (s, e)
+            elif active is None or e > active[1] or (e == active[1] and s < active[0]):
+                active = (s, e, name)
+    prev_end, prev_rel = previous if previous and previous[0] > clause_start else (-1, "")
+    if passive is not None and (active is None or passive[1] > active[1]):
+        if prev_end >= 0 and prev_end <= passive[0]:
+            return prev_rel  # "… số 50/2014/QH13 được sửa đổi, bổ sung bởi Luật số …"
+    if prev_end >= 0 and (active is None or active[1] <= prev_end):
+        gap = _GAP_WORD.findall(fold(text[prev_end:start]).lower())
+        joined = gap and all(w in {j.lower() for j in rel.joiners_folded} for w in gap)
+        if passive is not None and passive[0] >= prev_end:
+            joined = True
+        return prev_rel if joined else Relation.CITES.value
+    if active is None or "," in text[active[1]:start]:
+        # "Thực hiện nhiệm vụ được giao, Bộ … đã ban hành Quyết định số 1092/QĐ-BTTTT":
+        # the phrase governs another clause of the sentence
+        return Relation.CITES.value
+    return active[2]
+
+
+def _citations(pattern: re.Pattern[str], text: str, named: frozenset[str]
+               ) -> Iterator[re.Match[str]]:
+    """The pattern's matches, looking again just after a type word that was no citation:
+    in ``Quyết định này thay thế Quyết định số 1200/QĐ-UBND`` the first ``Quyết định``
+    swallows the second as its name; the second is the citation."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        if m.group("name") and fold(m.group("word")) not in named:
+            pos = m.end("word")
+            continue
+        yield m
+        pos = m.end()
+
+
+def _clause_start(text: str, start: int, sentence_start: int) -> int:
+    cut = text.rfind(";", sentence_start, start)
+    return cut + 1 if cut >= 0 else sentence_start
+
+
 class ReferencesExtractor:
     name = "references"
     needs_text = True
@@ -72,7 +144,8 @@ class ReferencesExtractor:
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
         for written, in_body in ((subject_text, False), (view.text, True)):
             text = slashes_only(written)  # "1453⁄BTTTT-HTQT": OCR's fraction slash
-            for m in pattern.finditer(text):
+            previous: tuple[int, str] | None = None
+            for m in _citations(pattern, text, named):
                 code = number_line_text(written[m.start("code"):m.end("code")])
                 if code in own:
                     continue
@@ -83,10 +156,19 @@ class ReferencesExtractor:
                 if why:
                     rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
                     date = None
+                s, e = view.sentence_at(m.start(), m.end()) if in_body else (0, len(text))
+                relation = relation_of(text, m.start(), _clause_start(text, m.start(), s),
+                                       previous)
+                previous = (m.end(), relation)
+                clause = re.sub(r"\s+", " ", written[s:e]).strip()[:500]
                 ref = by_code.get(code)
+                if ref is not None and ref.relation == Relation.CITES.value \
+                        and relation != Relation.CITES.value:
+                    ref.relation, ref.text = relation, clause  # said later what it does
                 if ref is None:
                     by_code[code] = Reference(
-                        doc_type=canonical_type(m.group("word"), code), code=code, date=date
+                        doc_type=canonical_type(m.group("word"), code), code=code, date=date,
+                        relation=relation, text=clause,
                     )
                     if in_body:
                         lines.extend(view.lines_for(m.start(), m.end()))

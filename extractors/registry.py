@@ -20,12 +20,14 @@ from extractors import (
     issuer,
     marks,
     number,
+    organisations,
     recipients,
     references,
     signatures,
     signer,
     stamped,
     subject,
+    tasks,
 )
 from extractors.base import Extractor
 
@@ -44,8 +46,11 @@ def registry() -> dict[str, Extractor]:
         recipients.RecipientsExtractor(),
         recipients.DistributionExtractor(),
         signer.SignerExtractor(),
+        organisations.OrganisationsExtractor(),  # after the header and lists it names
         deadlines.DeadlinesExtractor(),
         references.ReferencesExtractor(),
+        tasks.TasksExtractor(),  # after deadlines: a sentence's task is a task too
+        tasks.PagesExtractor(),
         contacts.ContactsExtractor(),
         marks.MarksExtractor(),
         signatures.SignaturesExtractor(),

@@ -40,8 +40,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.checks import checks_table
 from pipeline.errors import VanthuError
 from pipeline.executors import DocumentTask, Limits, make_executor
+from pipeline.links import links_table
 from pipeline.options import DEFAULT, Options
 from pipeline.runner import (
     DOCUMENT_EXTENSIONS,
@@ -350,6 +352,7 @@ def ingest(
              progress=progress, keep_records=keep_records, options=options,
              page_progress=page_progress, executor=executor, scheduler=scheduler,
              limits=limits or Limits(), batch_size=batch_size)
+        derive(dataset, report)
         report.state = "complete"
     except BaseException as exc:
         report.state = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) \
@@ -589,6 +592,24 @@ def _file_row(key: str, raw: bytes, root: str, f: Found | None, now: dt.datetime
     }
 
 
+def derive(dataset: Sink, report: RunReport | None = None) -> None:
+    """Rebuild the dataset-level tables from the record tables: ``links`` (citations
+    resolved to documents of the dataset, :mod:`pipeline.links`) and ``checks`` (Nghị định
+    30/2020, :mod:`pipeline.checks`). Skipped when the run changed no record and the last
+    complete run has them."""
+    if report is not None and not (report.processed or report.deleted or report.moved) \
+            and {"links", "checks"} <= set(dataset.pinned() or {}):
+        return
+    docs = dataset.read_latest("documents")
+    fields = dataset.read_latest("fields", columns=["source_path", "field", "text", "source"])
+    files = dataset.read_latest("files", columns=["path", "deleted_at"])
+    gone = files.filter(pc.is_valid(files.column("deleted_at"))).column("path")
+    if len(gone):
+        docs = docs.filter(pc.invert(pc.is_in(docs.column("source_path"), value_set=gone)))
+    dataset.write_table("links", links_table(docs))
+    dataset.write_table("checks", checks_table(docs, fields))
+
+
 # ---------------------------------------------------------------------------- reading back
 
 AsOf = dt.datetime | str | None
@@ -639,13 +660,13 @@ def read_dataset(out: str | os.PathLike[str], table: str = "documents", *, as_of
 
 def connect(out: str | os.PathLike[str], *, as_of: AsOf = None,
             include_deleted: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with one view per table, as the last complete run left them:
-    ``connect(out).sql("SELECT issuer, count(*) FROM documents GROUP BY 1")``."""
-    con = duckdb.connect()
-    for table in ALL_TABLES:
-        con.register(table, read_table(out, table, as_of=as_of,
-                                       include_deleted=include_deleted))
-    return con
+    """A DuckDB connection with one view per table, as the last complete run left them,
+    and the flat views of :mod:`pipeline.query` (``citations``, ``deadlines``,
+    ``recipients``…): ``connect(out).sql("SELECT issuer_id, count(*) FROM documents GROUP
+    BY 1")``."""
+    from pipeline.query import connect as connect_views
+
+    return connect_views(out, as_of=as_of, include_deleted=include_deleted)
 
 
 def terminate_on_sigterm() -> None:

@@ -3,6 +3,8 @@
     vanthu ingest FOLDER... --out DATASET     read every file (recursively) into the dataset
     vanthu show FILE                          one document's fields and where each came from
     vanthu summary DATASET                    the dataset's documents as a short table
+    vanthu sql DATASET "SELECT …"             a query over the dataset's tables and views
+    vanthu check DATASET                      the Nghị định 30/2020 rules each record breaks
 
 Exit codes of ``ingest`` (for cron): 0 every input has a record and none failed; 1 some
 documents failed (each has a record saying why; the rest is written); 2 the run could not
@@ -19,6 +21,8 @@ import time
 import traceback
 from collections.abc import Sequence
 from typing import Any
+
+import pandas as pd
 
 from pipeline.api import (
     BATCH_SIZE,
@@ -306,6 +310,50 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def _print_frame(df, fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "csv":
+        df.to_csv(out, index=False)
+    elif fmt == "json":
+        out.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                               "display.width", 200, "display.max_colwidth", 60):
+            out.write((df.to_string(index=False) if len(df.columns) else "(no columns)")
+                      + "\n")
+
+
+def cmd_sql(args) -> int:
+    from pipeline.query import connect, frame
+
+    try:
+        con = connect(args.dataset)
+        df = frame(con, args.query)
+    except Exception as exc:  # a bad query or a missing dataset: say it, exit 2
+        print(f"vanthu sql: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    _print_frame(df, args.format)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from pipeline.query import connect, frame
+
+    con = connect(args.dataset)
+    where = "" if args.all else "WHERE outcome = 'failed'"
+    df = frame(con, f"SELECT source_path, rule, outcome, article, detail FROM checks {where} "
+                    "ORDER BY source_path, rule")
+    _print_frame(df, args.format)
+    if args.format == "table":
+        counts = frame(con, "SELECT rule, count(*) FILTER (outcome = 'ok') AS ok, "
+                            "count(*) FILTER (outcome = 'failed') AS failed, "
+                            "count(*) FILTER (outcome = 'not_applicable') AS not_applicable "
+                            "FROM checks GROUP BY rule ORDER BY rule")
+        print()
+        _print_frame(counts, "table")
+    return EXIT_OK
+
+
 def _ocr_arguments(p: argparse.ArgumentParser, cache_help: str) -> None:
     p.add_argument("--no-ocr", action="store_true",
                    help="do not OCR pages without a text layer (scans fail instead)")
@@ -368,6 +416,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="a dataset's documents as a short table")
     p.add_argument("dataset")
     p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("sql", help="run a SQL query over the dataset (DuckDB; tables and views)")
+    p.add_argument("dataset")
+    p.add_argument("query", help="e.g. \"SELECT kind, count(*) FROM deadlines GROUP BY 1\"")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_sql)
+    p = sub.add_parser("check", help="the Nghị định 30/2020 rules each record breaks")
+    p.add_argument("dataset")
+    p.add_argument("--all", action="store_true", help="every outcome, not only failures")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_check)
     return parser
 
 

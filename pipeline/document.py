@@ -92,12 +92,23 @@ class Handwritten:
 
 
 @dataclass(slots=True)
+class Table:
+    """A table of the letter as rows of cell texts, read where the format keeps tables
+    (DOCX, HTML, and text PDFs through pdfplumber): a plan's task table ``Nội dung | Đơn vị
+    chủ trì | Thời gian hoàn thành``."""
+
+    rows: list[list[str]]
+    page: int | None = None
+
+
+@dataclass(slots=True)
 class Document:
     path: str
     format: str
     pages: list[Page] = dataclasses.field(default_factory=list)
     signature_fields: list[SignatureField] = dataclasses.field(default_factory=list)
     handwriting: list[Handwritten] = dataclasses.field(default_factory=list)
+    tables: list[Table] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
 

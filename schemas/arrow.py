@@ -6,6 +6,12 @@ A dataset is a directory of Delta Lake tables that pandas, pyarrow, DuckDB and P
   ``issue_date`` as a date, ``recipients`` as a list, ``signatures`` as a list of structs…);
 - ``fields``: one row per extracted field with its provenance (page, box, source text);
 - ``signatures``: one row per signature, keyed by ``doc_id``, for analysts who want them flat;
+- ``pages``: the text of each page (page number, text, source), for full-text search;
+- ``tasks``: one row per task of a plan's task table or handed out with a deadline;
+- ``links``: one row per citation resolved to a document of the dataset (a dataset-level
+  table, rebuilt at the end of each run: ``from_doc_id`` cites ``to_doc_id`` as
+  ``relation``);
+- ``checks``: one row per document and Nghị định 30/2020 rule (dataset-level too);
 - ``files``: the manifest of every path seen, which makes the nightly run incremental;
 - ``runs``: one row per run, with the table versions readers read.
 
@@ -47,9 +53,18 @@ SIGNATURE_TYPE = pa.struct(
         ("errors", pa.list_(pa.string())),
     ]
 )
-DEADLINE_TYPE = pa.struct([("date", pa.date32()), ("text", pa.string())])
+DEADLINE_TYPE = pa.struct([("date", pa.date32()), ("text", pa.string()),
+                           ("kind", pa.string()), ("task", pa.string()),
+                           ("assignee", pa.string()), ("assignee_id", pa.string())])
 REFERENCE_TYPE = pa.struct(
-    [("doc_type", pa.string()), ("code", pa.string()), ("date", pa.date32())]
+    [("doc_type", pa.string()), ("code", pa.string()), ("date", pa.date32()),
+     ("relation", pa.string()), ("text", pa.string())]
+)
+TASK_TYPE = pa.struct(
+    [("task", pa.string()), ("lead", pa.string()), ("lead_id", pa.string()),
+     ("support", pa.string()), ("due", pa.string()), ("due_date", pa.date32()),
+     ("output", pa.string()), ("source", pa.string()), ("page", pa.int32()),
+     ("row", pa.int32())]
 )
 CONTACT_TYPE = pa.struct(
     [("name", pa.string()), ("phone", pa.string()), ("email", pa.string())]
@@ -78,6 +93,9 @@ DOCUMENTS = pa.schema(
         ("subject", pa.string()),
         ("recipients", pa.list_(pa.string())),
         ("distribution", pa.list_(pa.string())),
+        ("issuer_id", pa.string()),
+        ("recipient_ids", pa.list_(pa.string())),
+        ("distribution_ids", pa.list_(pa.string())),
         ("signer_name", pa.string()),
         ("signer_title", pa.string()),
         ("signing_authority", pa.string()),
@@ -85,6 +103,7 @@ DOCUMENTS = pa.schema(
         ("deadlines", pa.list_(DEADLINE_TYPE)),
         ("references", pa.list_(REFERENCE_TYPE)),
         ("contacts", pa.list_(CONTACT_TYPE)),
+        ("tasks", pa.list_(TASK_TYPE)),
         ("urgency", pa.string()),
         ("secrecy", pa.string()),
         ("text_pages", pa.int32()),
@@ -118,11 +137,53 @@ SIGNATURES = pa.schema(
     + [(f.name, f.type) for f in SIGNATURE_TYPE]
 )
 
+PAGES = pa.schema(
+    [("doc_id", pa.string()), ("source_path", pa.string()), ("page", pa.int32()),
+     ("text", pa.string()), ("source", pa.string())]
+)
+
+TASKS = pa.schema(
+    [("doc_id", pa.string()), ("source_path", pa.string())]
+    + [(f.name, f.type) for f in TASK_TYPE]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "fields": FIELDS,
     "signatures": SIGNATURES,
+    "pages": PAGES,
+    "tasks": TASKS,
 }
+
+# Dataset-level tables: built from the record tables at the end of each run (and on demand
+# by pipeline.links and pipeline.checks), replaced whole.
+LINKS = pa.schema(
+    [
+        ("from_doc_id", pa.string()),
+        ("from_path", pa.string()),
+        ("from_code", pa.string()),
+        ("to_doc_id", pa.string()),
+        ("to_path", pa.string()),
+        ("to_code", pa.string()),
+        ("cited_code", pa.string()),  # as the citing letter wrote it
+        ("cited_type", pa.string()),
+        ("cited_date", pa.date32()),
+        ("relation", pa.string()),
+        ("text", pa.string()),  # the citing clause
+        ("match", pa.string()),  # exact / folded (OCR-tolerant) / by date
+    ]
+)
+CHECKS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("rule", pa.string()),
+        ("outcome", pa.string()),  # ok / failed / not_applicable
+        ("article", pa.string()),  # where Nghị định 30/2020 says it
+        ("detail", pa.string()),
+    ]
+)
+DERIVED: dict[str, pa.Schema] = {"links": LINKS, "checks": CHECKS}
 
 
 def _json_default(value: Any) -> str:
@@ -154,11 +215,13 @@ def record_rows(record: Record) -> dict[str, list[dict[str, Any]]]:
                 "engine": prov.engine,
             }
         )
-    sig_rows = [
-        {"doc_id": record.doc_id, "source_path": record.source_path, **sig}
-        for sig in doc["signatures"]
-    ]
-    return {"documents": [doc_row], "fields": field_rows, "signatures": sig_rows}
+    key = {"doc_id": record.doc_id, "source_path": record.source_path}
+    sig_rows = [{**key, **sig} for sig in doc["signatures"]]
+    page_rows = [{**key, "page": p.page, "text": p.text, "source": p.source}
+                 for p in record.pages]
+    task_rows = [{**key, **task} for task in doc["tasks"]]
+    return {"documents": [doc_row], "fields": field_rows, "signatures": sig_rows,
+            "pages": page_rows, "tasks": task_rows}
 
 
 # The manifest: one row per path ever seen under an input root, so the nightly run opens only
@@ -213,5 +276,5 @@ RUNS = pa.schema(
 
 # The tables a run commits, fields and signatures before the documents that own them, the
 # manifest last: a path is only marked done once its rows are all in.
-RECORD_TABLES = ("fields", "signatures", "documents")
-ALL_TABLES: dict[str, pa.Schema] = {**TABLES, "files": FILES, "runs": RUNS}
+RECORD_TABLES = ("fields", "signatures", "pages", "tasks", "documents")
+ALL_TABLES: dict[str, pa.Schema] = {**TABLES, **DERIVED, "files": FILES, "runs": RUNS}

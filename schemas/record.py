@@ -20,7 +20,7 @@ from dataclasses import field as dc_field
 from enum import Enum
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Status(str, Enum):
@@ -40,6 +40,7 @@ class Source(str, Enum):
     OCR_HANDWRITING = "ocr_handwriting"  # digits written in by hand, read by a second engine
     SIGNATURE_WIDGET = "signature_widget"
     SIGNATURE_DICT = "signature_dict"
+    INFERRED = "inferred"  # not printed where the rules put it: read from the symbol and body
 
 
 BBox = tuple[float, float, float, float]
@@ -138,17 +139,82 @@ class Signature:
     errors: list[str] = dc_field(default_factory=list)
 
 
+class DeadlineKind(str, Enum):
+    """What a date after a deadline cue is: only ``action`` is a deadline to meet.
+
+    ``Báo cáo … trước ngày 05 tháng 6 năm 2020`` is an action; ``giấy phép đã cấp trước
+    ngày 01/7/2014`` a legal cut-off (it sorts cases; it is before the letter's own date);
+    ``Quyết định này có hiệu lực từ ngày 01/7/2024`` the effective date."""
+
+    ACTION = "action"
+    CUTOFF = "cutoff"
+    EFFECTIVE = "effective"
+
+
 @dataclass(slots=True)
 class Deadline:
+    """A dated cue in the body, with the sentence it is in. ``task`` is the sentence
+    without the cue and date, ``assignee`` the body the sentence hands it to (``Giao Sở
+    Nội vụ hoàn thành … trước ngày 30/9/2025`` → ``Sở Nội vụ``, id ``snv@ha-noi``)."""
+
     date: dt.date | None
     text: str
+    kind: str | None = None
+    task: str | None = None
+    assignee: str | None = None
+    assignee_id: str | None = None
+
+
+class Relation(str, Enum):
+    """What the citing letter does with a cited document, as its sentence says."""
+
+    LEGAL_BASIS = "legal_basis"  # Căn cứ …
+    IMPLEMENTS = "implements"  # Thực hiện …
+    REPLIES_TO = "replies_to"  # Trả lời / Phúc đáp …
+    AMENDS = "amends"  # sửa đổi, bổ sung …
+    REPEALS = "repeals"  # bãi bỏ …
+    REPLACES = "replaces"  # thay thế …
+    CITES = "cites"  # named, no phrase says more
 
 
 @dataclass(slots=True)
 class Reference:
+    """A cited document: ``Thực hiện Công văn số 1453/BTTTT-HTQT ngày 07/5/2021 …`` →
+    (Công văn, ``1453/BTTTT-HTQT``, 2021-05-07, ``implements``, the clause)."""
+
     doc_type: str | None
     code: str
     date: dt.date | None
+    relation: str | None = None
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class Task:
+    """One row of a plan's task table (``Nội dung | Đơn vị chủ trì | Đơn vị phối hợp |
+    Thời gian hoàn thành``), or a task a sentence hands out with a deadline. ``due`` is the
+    cell as written (``Quý III/2025``, ``Trước ngày 30/9/2025``), ``due_date`` the day it
+    names when it names one."""
+
+    task: str
+    lead: str | None = None
+    lead_id: str | None = None
+    support: str | None = None
+    due: str | None = None
+    due_date: dt.date | None = None
+    output: str | None = None
+    source: str = "table"  # "table" or "sentence"
+    page: int | None = None
+    row: int | None = None
+
+
+@dataclass(slots=True)
+class PageText:
+    """The text of one page as read (``source``: ``text_layer`` or ``ocr``), for search."""
+
+    page: int
+    text: str
+    source: str
 
 
 @dataclass(slots=True)
@@ -160,6 +226,9 @@ class Contact:
 
 # Fields that an official letter must have for its record to be "ok"; a missing one makes it
 # "partial" (the record is kept, the gap is said in ``errors``).
+# Attributes of Record that are not columns of ``documents``.
+NOT_COLUMNS = ("provenance", "pages")
+
 CORE_FIELDS = ("doc_type", "symbol", "issuer", "issue_year", "subject", "signer_name")
 
 
@@ -186,6 +255,10 @@ class Record:
     subject: str | None = None
     recipients: list[str] = dc_field(default_factory=list)
     distribution: list[str] = dc_field(default_factory=list)
+    issuer_id: str | None = None  # the gazetteer's id: btttt, stttt@phu-yen, vp-ubnd@ha-noi
+    # one id per entry of recipients / distribution (None where none fits)
+    recipient_ids: list[str | None] = dc_field(default_factory=list)
+    distribution_ids: list[str | None] = dc_field(default_factory=list)
     signer_name: str | None = None
     signer_title: str | None = None
     signing_authority: str | None = None
@@ -193,6 +266,7 @@ class Record:
     deadlines: list[Deadline] = dc_field(default_factory=list)
     references: list[Reference] = dc_field(default_factory=list)
     contacts: list[Contact] = dc_field(default_factory=list)
+    tasks: list[Task] = dc_field(default_factory=list)
     urgency: str | None = None
     secrecy: str | None = None
     text_pages: int | None = None
@@ -200,6 +274,9 @@ class Record:
     ingested_at: dt.datetime | None = None
     schema_version: str = SCHEMA_VERSION
     provenance: dict[str, Provenance] = dc_field(default_factory=dict)
+    # the body text, page by page: the ``pages`` table, not a column of ``documents`` nor
+    # part of ``to_dict()`` (a record's JSON stays the letter's fields)
+    pages: list[PageText] = dc_field(default_factory=list)
 
     def set(self, name: str, value: Any, prov: Provenance | None) -> None:
         """Set a field and remember where it came from (the only way extractors write)."""
@@ -210,6 +287,7 @@ class Record:
     def to_dict(self, *, with_provenance: bool = True) -> dict[str, Any]:
         out = asdict(self)
         out["status"] = self.status.value
+        out.pop("pages")
         if not with_provenance:
             out.pop("provenance")
         return out

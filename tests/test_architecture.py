@@ -132,10 +132,16 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.runner": {"schemas", "pipeline.errors", "pipeline.options", "pipeline.readers",
                         "pipeline.layout", "extractors"},
     "pipeline.sinks": {"schemas"},
+    # dataset-level steps over the record tables: resolving citations, Decree 30 rules
+    "pipeline.links": {"schemas", "pipeline.letters"},
+    "pipeline.checks": {"schemas", "pipeline.letters", "pipeline.rules"},
+    # the SQL face reads the sink's pinned tables and builds links/checks a run did not store
+    "pipeline.query": {"schemas", "pipeline.sinks", "pipeline.links", "pipeline.checks"},
     "pipeline.executors": {"schemas", "pipeline.options", "pipeline.runner", "pipeline.ocr"},
     "pipeline.api": {"schemas", "pipeline.errors", "pipeline.options", "pipeline.runner",
-                     "pipeline.sinks", "pipeline.executors"},
-    "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options"},
+                     "pipeline.sinks", "pipeline.executors", "pipeline.links", "pipeline.checks",
+                     "pipeline.query"},
+    "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options", "pipeline.query"},
     "pipeline": {"pipeline.api"},  # the package's lazy face
 }
 

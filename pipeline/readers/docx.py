@@ -19,6 +19,7 @@ from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError
 from pipeline.normalize import normalize_line
 from pipeline.options import DEFAULT, Options
+from pipeline.readers.tables import docx_tables
 
 
 def _paragraph_line(par: Paragraph) -> list[Line]:
@@ -57,4 +58,5 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
         raise CorruptFileError(path, f"the DOCX file cannot be opened ({exc})") from None
     lines: list[Line] = []
     _walk(doc.element.body, lines, doc._body)
-    return Document(path=path, format="docx", pages=[Page(number=1, lines=lines)])
+    return Document(path=path, format="docx", pages=[Page(number=1, lines=lines)],
+                    tables=docx_tables(doc))

@@ -21,6 +21,7 @@ from pipeline.document import Document, Line, Page
 from pipeline.errors import CorruptFileError
 from pipeline.normalize import normalize_line
 from pipeline.options import DEFAULT, Options
+from pipeline.readers.tables import html_tables
 from pipeline.readers.text import decode
 from pipeline.rules import rules
 
@@ -88,6 +89,8 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
     for el in root.xpath("//" + " | //".join(rules().html.drop_tags)):
         el.drop_tree()
     lin = _Linearizer()
-    lin.walk(_region(root))
+    region = _region(root)
+    lin.walk(region)
     lin.flush()
-    return Document(path=path, format="html", pages=[Page(number=1, lines=lin.lines)])
+    return Document(path=path, format="html", pages=[Page(number=1, lines=lin.lines)],
+                    tables=html_tables(region))

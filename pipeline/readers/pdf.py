@@ -24,6 +24,7 @@ from pipeline.errors import CorruptFileError, EncryptedFileError
 from pipeline.normalize import normalize_line
 from pipeline.options import DEFAULT, Options
 from pipeline.readers.scan import PageJob, ocr_into, usable_text
+from pipeline.readers.tables import looks_like_task_table, pdf_tables
 from pipeline.signatures.embedded import read_signature_fields
 from schemas.record import union_all
 
@@ -160,6 +161,11 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
             if not usable_text(info.lines)
         ]
         ocr_into(result, jobs, options)
+        try:  # a plan's task table, on the text pages that name its columns
+            result.tables = pdf_tables(data, [p.number for p in result.pages if p.has_text
+                                              and looks_like_task_table(p.lines)])
+        except Exception as exc:  # the letter stays readable without its tables
+            result.warnings.append(f"tables could not be read ({exc})")
         if options.signatures and doc.is_form_pdf:
             try:
                 result.signature_fields = read_signature_fields(doc, data, loaded)

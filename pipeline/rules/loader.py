@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from pipeline.letters import LOWER, UPPER, fold, within_one_edit
+from pipeline.rules.registers import OrganisationsFile, RelationsFile, TasksFile
 
 RULES_DIR = Path(__file__).parent
 """The folder the rule files are read from unless another is given."""
@@ -254,6 +255,9 @@ MODELS: dict[str, type[BaseModel]] = {
     "html": HtmlFile,
     "legacy_encodings": LegacyEncodingsFile,
     "ocr_phrases": OcrPhrasesFile,
+    "organisations": OrganisationsFile,  # these three are built by pipeline.rules.gazetteer
+    "relations": RelationsFile,
+    "tasks": TasksFile,
 }
 """The model of each rule file, by name (``anchors`` is ``anchors.yaml``)."""
 

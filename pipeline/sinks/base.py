@@ -68,6 +68,10 @@ class Sink(Protocol):
     def versions_now(self) -> dict[str, int]:
         """Every table's newest version."""
 
+    def write_table(self, table: str, rows: pa.Table) -> None:
+        """Replace a dataset-level table (``links``, ``checks``: built from the record
+        tables at the end of a run) whole."""
+
     def record_run(self, row: Mapping[str, Any]) -> None:
         """Store the run's row in ``runs``."""
 

@@ -133,9 +133,16 @@ class DeltaSink:
             DeltaTable.create(str(self.path(table)), ALL_TABLES[table], mode="ignore")
 
     def replace(self, table: str, key: str, keys: list[str], rows: pa.Table) -> None:
-        """Replace every row whose ``key`` is one of ``keys`` by ``rows``, in one commit."""
+        """Replace every row whose ``key`` is one of ``keys`` by ``rows``, in one commit. A
+        table written by an older schema takes the new columns (its old rows read them as
+        null), so a dataset carries over when the pipeline adds a column."""
         write_deltalake(str(self.path(table)), rows, mode="overwrite",
-                        predicate=f"{key} IN ({_sql_list(keys)})")
+                        predicate=f"{key} IN ({_sql_list(keys)})", schema_mode="merge")
+
+    def write_table(self, table: str, rows: pa.Table) -> None:
+        """Replace a dataset-level table (``links``, ``checks``) whole, in one commit."""
+        self.create(table)
+        write_deltalake(str(self.path(table)), rows, mode="overwrite")
 
     def record_run(self, row: Mapping[str, Any]) -> None:
         """Append the run's row to ``runs``; with ``versions``, the run becomes what readers

@@ -1,0 +1,285 @@
+"""Which bodies a letter names, as ids of the gazetteer (``pipeline/rules/organisations.yaml``).
+
+The same body is written many ways: ``UBND tỉnh Quảng Ngãi``, ``ỦY BAN NHÂN DÂN TỈNH QUẢNG
+NGÃI`` and ``Ủy ban nhân dân tỉnh Quảng Ngãi`` are all ``ubnd@quang-ngai``. spaCy's
+``PhraseMatcher`` finds the gazetteer's phrases in a blank Vietnamese pipeline (no model: the
+tokens are ours, compared on their folded form, so case and tone marks do not matter);
+abbreviations (``BTTTT``, ``Sở TTTT``, ``UBND``) are compared as written. A kind of provincial
+body is joined to the province after it (``Sở Xây dựng tỉnh Bình Định`` → ``sxd@binh-dinh``),
+to every province (``Sở Thông tin và Truyền thông các tỉnh, thành phố trực thuộc Trung ương``
+→ ``stttt@*``), or to the letter's own province (``Sở Nội vụ`` in a letter of Hà Nội →
+``snv@ha-noi``).
+
+The extractor gives ``issuer_id``, one id per ``recipients`` and ``distribution`` entry, and
+an issuer for a letter that lost its header (``source = inferred``): read from its symbol
+(``…/BTTTT-HTQT``) and from the sentence in which the body speaks (``Bộ Thông tin và Truyền
+thông trân trọng thông báo …``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from extractors.base import Context, provenance
+from pipeline.document import Line
+from pipeline.normalize import fold
+from pipeline.rules import rules
+from pipeline.rules.gazetteer import Gazetteer, gazetteer
+from schemas.record import Provenance, Source
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+# between a kind of body and its province: "Sở Xây dựng tỉnh Bình Định", "UBND TP. Hà Nội"
+_PROVINCE_WORDS = {"tinh", "thanh", "pho", "tp", ".", "thu", "do"}
+CONFIDENCE_BOTH = 0.8  # the symbol and the body name the same writer
+CONFIDENCE_ONE = 0.5  # only one of them does
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body named in a text: its id (None when the text does not say which one: ``Sở Nội
+    vụ`` with no province known), where it is, and the words."""
+
+    id: str | None
+    start: int
+    end: int
+    text: str
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+class _Matcher:
+    """The gazetteer's phrases in two spaCy PhraseMatchers: names on folded tokens, short
+    forms as written (``TU`` for Tỉnh ủy must not match ``từ``)."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        # a blank pipeline: tokens are ours, and pyvi (a model) is not needed
+        self.nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+        self.by_name = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.by_form = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for label, phrases in gaz.phrases.items():
+            names, forms = [], []
+            for phrase in phrases:
+                short = phrase.replace(" ", "")
+                if short.isupper() or (len(phrase.split()) == 2 and phrase.split()[1].isupper()
+                                       and len(phrase.split()[1]) > 1):
+                    if len(short) >= 4:  # "BTTTT", "UBND", "Bộ TTTT"; not "CP" in "NĐ-CP"
+                        forms.append(self.doc(phrase))
+                else:
+                    names.append(self.doc(phrase))
+            if names:
+                self.by_name.add(label, names)
+            if forms:
+                self.by_form.add(label, forms)
+
+    def doc(self, text: str) -> Any:
+        toks = _tokens(text)
+        doc = Doc(self.nlp.vocab, words=[t for t, _, _ in toks] or [""])
+        for token, (word, _, _) in zip(doc, toks, strict=False):
+            token.norm_ = fold(word).lower()
+        doc.user_data["offsets"] = [(s, e) for _, s, e in toks]
+        return doc
+
+    def spans(self, text: str) -> list[tuple[str, int, int, int, int]]:
+        """(label, first token, end token, start char, end char), longest first, none
+        overlapping, in reading order."""
+        doc = self.doc(text)
+        offsets = doc.user_data["offsets"]
+        if not offsets:
+            return []
+        found = []
+        for matcher in (self.by_name, self.by_form):
+            for match_id, s, e in matcher(doc):
+                span = doc[s:e]
+                span.label_ = self.nlp.vocab.strings[match_id]
+                found.append(span)
+        return [(sp.label_, sp.start, sp.end, offsets[sp.start][0], offsets[sp.end - 1][1])
+                for sp in sorted(filter_spans(found), key=lambda sp: sp.start)]
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> _Matcher:
+    return _Matcher(gazetteer())
+
+
+# Built when the extractors are imported (0.3 s, spaCy's import 1 s): the local executor's
+# fork server imports them once, so no worker pays it within a document's time limit.
+_matcher()
+
+
+def province_of(text: str | None) -> str | None:
+    """The province id a place or a name holds: ``Phú Yên`` → ``phu-yen``."""
+    if not text:
+        return None
+    gaz = gazetteer()
+    if fold(text).strip() in gaz.province_by_folded:
+        return gaz.province_by_folded[fold(text).strip()]
+    for label, *_ in _matcher().spans(text):
+        if label.startswith("P:"):
+            return label[2:]
+    return None
+
+
+def mentions(text: str, *, province: str | None = None, owner: str | None = None,
+             lists: bool = False) -> list[Mention]:
+    """Every body ``text`` names, in order. ``province``: the letter's own (joined to a
+    kind of body written without one); ``owner``: the writer's id (joined to its units);
+    ``lists``: ``text`` is an entry of Kính gửi or Nơi nhận, where the writer's own people
+    and files are named too (``Lưu: VT`` → ``btttt/luu``; in the body ``phòng`` is a word)."""
+    spans = _matcher().spans(text)
+    toks = _tokens(text)
+    out: list[Mention] = []
+    used: set[int] = set()
+    for i, (label, _, e_tok, start, end) in enumerate(spans):
+        if i in used:
+            continue
+        kind, _, name = label.partition(":")
+        org: str | None = None
+        if kind == "N" or kind == "G":
+            org = name
+        elif kind == "K":
+            after = spans[i + 1] if i + 1 < len(spans) else None
+            gap = [fold(t).lower() for t, _, _ in toks[e_tok:after[1]]] if after else []
+            if after and after[0].startswith("P:") and all(g in _PROVINCE_WORDS for g in gap) \
+                    and len(gap) <= 3:
+                org, end = f"{name}@{after[0][2:]}", after[4]
+                used.add(i + 1)
+            elif after and after[0] == "A" and not gap:
+                org, end = f"{name}@*", after[4]
+                used.add(i + 1)
+            elif province:
+                org = f"{name}@{province}"
+        elif kind == "U":
+            after = spans[i + 1] if i + 1 < len(spans) else None
+            if after and after[0].startswith("N:") and after[1] - e_tok <= 2:
+                org, end = f"{after[0][2:]}/{name}", after[4]
+                used.add(i + 1)
+            elif owner and "@" not in owner and "/" not in owner:
+                org = f"{owner}/{name}"
+        elif kind == "I":
+            if not lists:
+                continue
+            org = f"{owner}/{name}" if owner else None
+        else:
+            continue  # a province or "các tỉnh" alone names no body
+        out.append(Mention(org, start, end, text[start:end]))
+    return out
+
+
+def first_id(text: str, *, province: str | None = None, owner: str | None = None,
+             lists: bool = False) -> str | None:
+    """The id of the first body ``text`` names (an entry of a list names one)."""
+    found = [m.id for m in mentions(text, province=province, owner=owner, lists=lists)
+             if m.id]
+    return found[0] if found else None
+
+
+def issuer_id_of(issuer: str | None, parent: str | None, place: str | None) -> str | None:
+    """``SỞ XÂY DỰNG`` under ``UBND TỈNH BÌNH ĐỊNH`` → ``sxd@binh-dinh``; ``VĂN PHÒNG``
+    under ``UBND THÀNH PHỐ HÀ NỘI`` → ``vp-ubnd@ha-noi``; ``BỘ THÔNG TIN VÀ TRUYỀN THÔNG`` →
+    ``btttt``. The province is the parent's, or the place's (``Lâm Đồng, ngày …``)."""
+    if not issuer:
+        return None
+    province = province_of(parent) or province_of(issuer) or province_of(place)
+    parent_id = first_id(parent, province=province) if parent else None
+    if fold(issuer).strip() == "VAN PHONG" and parent_id:
+        if parent_id.startswith("ubnd@"):
+            return "vp-" + parent_id
+        if "@" not in parent_id:
+            return f"{parent_id}/vp"
+    found = [m.id for m in mentions(issuer, province=province, owner=parent_id) if m.id]
+    return found[-1] if found else None
+
+
+def _symbol_writer(symbol: str | None, province: str | None) -> str | None:
+    """The writer a symbol names: ``BTTTT-HTQT`` → ``btttt``, ``KH-STTTT`` (with the place
+    Phú Yên) → ``stttt@phu-yen``; the type's code (``KH``) is skipped."""
+    if not symbol:
+        return None
+    gaz = gazetteer()
+    for part in symbol.split("-"):
+        if rules().type_of_code(part) is not None and part not in gaz.by_abbr:
+            continue
+        label = gaz.by_abbr.get(fold(part))
+        if label is None:
+            continue
+        kind, _, name = label.partition(":")
+        if kind == "N":
+            return name
+        if kind == "K" and province:
+            return f"{name}@{province}"
+        return None
+    return None
+
+
+def _sentence_writer(lines: list[Line], province: str | None) -> tuple[str, Line] | None:
+    """The body that speaks in the letter: named at the start of a line (a sentence) and
+    followed by a writer's verb (``Bộ Thông tin và Truyền thông trân trọng thông báo``)."""
+    verbs = gazetteer().writer_verbs_folded
+    for ln in lines:
+        found = mentions(ln.text, province=province)
+        if not found or found[0].start > 2 or found[0].id is None:
+            continue
+        rest = fold(ln.text[found[0].end:]).strip()
+        if any(rest.startswith(v) for v in verbs):
+            return found[0].id, ln
+    return None
+
+
+class OrganisationsExtractor:
+    name = "organisations"
+    needs_text = True
+    fields = ("issuer_id", "recipient_ids", "distribution_ids", "issuer")
+
+    def extract(self, ctx: Context) -> None:
+        rec = ctx.record
+        province = province_of(rec.issuer_parent) or province_of(rec.issuer) \
+            or province_of(rec.place)
+        if rec.issuer:
+            org = issuer_id_of(rec.issuer, rec.issuer_parent, rec.place)
+            rec.set("issuer_id", org, rec.provenance.get("issuer"))
+        else:
+            self._infer(ctx, province)
+        owner = rec.issuer_id
+        if rec.recipients:
+            rec.set("recipient_ids", [first_id(r, province=province, owner=owner, lists=True)
+                                      for r in rec.recipients], rec.provenance.get("recipients"))
+        if rec.distribution:
+            rec.set("distribution_ids", [first_id(d, province=province, owner=owner,
+                                                  lists=True)
+                                         for d in rec.distribution],
+                    rec.provenance.get("distribution"))
+
+    def _infer(self, ctx: Context, province: str | None) -> None:
+        """An issuer for a letter without its header, from its symbol and its body; left
+        empty when they name different bodies."""
+        rec = ctx.record
+        by_symbol = _symbol_writer(rec.symbol, province)
+        spoken = _sentence_writer(ctx.zones.body, province)
+        by_body = spoken[0] if spoken else None
+        if by_symbol and by_body and by_symbol != by_body:
+            rec.warnings.append(f"issuer not inferred: the symbol names {by_symbol}, "
+                                f"the body {by_body}")
+            return
+        org = by_symbol or by_body
+        name = gazetteer().name(org) if org else None
+        if org is None or name is None:
+            return
+        conf = CONFIDENCE_BOTH if by_symbol and by_body else CONFIDENCE_ONE
+        lines: list[Line | None] = [spoken[1]] if spoken else [ctx.zones.number]
+        prov = provenance(lines, self.name, confidence=conf)
+        prov = Provenance(page=prov.page, bbox=prov.bbox, text=prov.text,
+                          source=Source.INFERRED.value, extractor=self.name, confidence=conf)
+        rec.set("issuer", name, prov)
+        rec.set("issuer_id", org, prov)
+        said = "symbol and body" if by_symbol and by_body else "symbol" if by_symbol else "body"
+        rec.warnings.append(f"issuer inferred from the {said}: {name}")
