@@ -56,7 +56,7 @@ class DaskExecutor:
         with dask.config.set({"distributed.scheduler.allowed-failures": 0,
                               "distributed.scheduler.worker-saturation": 1.0}):
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                   memory_limit=memory, dashboard_address=None)
+                                   memory_limit=memory, dashboard_address=":0")
             return Client(cluster), cluster
 
     @staticmethod
