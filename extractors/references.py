@@ -13,11 +13,12 @@ dropped.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
 
-from extractors.base import Context, date_from_match, provenance
+from extractors.base import Context, TextView, date_from_match, provenance
 from extractors.doc_type import type_from_code
 from pipeline.document import Line
 from pipeline.layout.numberline import number_line_text, slashes_only
@@ -122,6 +123,25 @@ def _citations(pattern: re.Pattern[str], text: str, named: frozenset[str]
         pos = m.end()
 
 
+class _Sentences:
+    """``TextView.sentence_at`` for many citations of one text: the sentence ends are found
+    once (a page of the legal database cites forty documents; looking again from the start
+    for each made the extractor quadratic)."""
+
+    def __init__(self, view: TextView) -> None:
+        spans = [(m.start(), m.end()) for m in view._SENTENCE_END.finditer(view.text)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+        self.length = len(view.text)
+
+    def at(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.ends, start) - 1
+        s = self.ends[i] if i >= 0 else 0
+        j = bisect.bisect_left(self.starts, end)
+        e = self.starts[j] if j < len(self.starts) else self.length
+        return s, e
+
+
 def _clause_start(text: str, start: int, sentence_start: int) -> int:
     cut = text.rfind(";", sentence_start, start)
     return cut + 1 if cut >= 0 else sentence_start
@@ -142,6 +162,7 @@ class ReferencesExtractor:
         # a type or citing word, its name for a law, the code and a date (doc_types.yaml)
         pattern = rules().reference
         subject_text = " ".join(ln.text for ln in ctx.zones.subject)
+        sentences = _Sentences(view)
         for written, in_body in ((subject_text, False), (view.text, True)):
             text = slashes_only(written)  # "1453⁄BTTTT-HTQT": OCR's fraction slash
             previous: tuple[int, str] | None = None
@@ -156,7 +177,7 @@ class ReferencesExtractor:
                 if why:
                     rec.warnings.append(f"date {date} of cited {code} dropped: {why}")
                     date = None
-                s, e = view.sentence_at(m.start(), m.end()) if in_body else (0, len(text))
+                s, e = sentences.at(m.start(), m.end()) if in_body else (0, len(text))
                 relation = relation_of(text, m.start(), _clause_start(text, m.start(), s),
                                        previous)
                 previous = (m.end(), relation)
