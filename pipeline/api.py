@@ -45,6 +45,7 @@ from pipeline.errors import VanthuError
 from pipeline.executors import DocumentTask, Limits, make_executor
 from pipeline.links import links_table
 from pipeline.options import DEFAULT, Options
+from pipeline.query import NULLABLE_DTYPES
 from pipeline.runner import (
     DOCUMENT_EXTENSIONS,
     Seen,
@@ -637,7 +638,8 @@ def read_dataset(out: str | os.PathLike[str], table: str = "documents", *, as_of
     """A table of the dataset as a pandas DataFrame with analyst-friendly dtypes.
 
     ``issue_date`` is ``datetime64`` (a date at midnight), ``ingested_at`` and signature times
-    are timezone-aware, counts are nullable integers, list columns hold Python lists. One
+    are timezone-aware, numbers and flags are nullable (``Int32``, ``Float32``, ``boolean``)
+    whether or not the rows hold a null, list columns hold Python lists. One
     row per current file; ``as_of`` reads the dataset as a past run left it
     (``as_of=datetime(2026, 12, 1, 23, 0)``: as last night's run finished).
     """
@@ -648,9 +650,10 @@ def read_dataset(out: str | os.PathLike[str], table: str = "documents", *, as_of
         if pa.types.is_list(col.type) or pa.types.is_struct(col.type):
             data[name] = pd.Series(col.to_pylist(), dtype=object)
         else:
-            data[name] = col.to_pandas()
+            # the same dtype with or without nulls: Int32 page, boolean intact, Float32 box
+            data[name] = col.to_pandas(types_mapper=NULLABLE_DTYPES.get)
     df = pd.DataFrame(data)
-    if table == "documents" and len(df):
+    if table == "documents":
         df["issue_date"] = pd.to_datetime(df["issue_date"])
         for name in ("page_count", "issue_year", "issue_month", "text_pages", "file_size"):
             df[name] = df[name].astype("Int64")

@@ -92,7 +92,8 @@ VIEW_TYPES: dict[str, dict[str, str]] = {
     },
 }
 
-_NULLABLE = {
+# Arrow type → the pandas dtype a frame gets for it, with or without nulls in the data
+NULLABLE_DTYPES = {
     pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
     pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(),
     pa.float32(): pd.Float32Dtype(), pa.float64(): pd.Float64Dtype(),
@@ -160,7 +161,7 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     (nullable, even without a null), dates and times ``datetime64``, text and lists
     ``object``."""
     tbl = con.sql(sql).to_arrow_table()
-    df = tbl.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+    df = tbl.to_pandas(types_mapper=NULLABLE_DTYPES.get, date_as_object=False)
     return df
 
 
@@ -169,4 +170,5 @@ def describe(con: duckdb.DuckDBPyConnection, view: str) -> dict[str, str]:
     return {row[0]: row[1] for row in con.sql(f"DESCRIBE {view}").fetchall()}
 
 
-__all__ = ["DERIVED", "FLAT_VIEWS", "VIEW_TYPES", "connect", "describe", "frame", "tables"]
+__all__ = ["DERIVED", "FLAT_VIEWS", "NULLABLE_DTYPES", "VIEW_TYPES", "connect", "describe",
+           "frame", "tables"]

@@ -136,3 +136,17 @@ def test_vanthu_check_lists_failures_and_counts(dataset, capsys):
     assert main(["check", str(dataset), "--all", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["outcome"] for r in rows} == {"ok", "failed", "not_applicable"}
+
+
+@pytest.mark.parametrize("which", ["dataset", "empty"])
+def test_read_dataset_dtypes_do_not_change_with_the_data(which, request):
+    from pipeline import read_dataset
+
+    out = request.getfixturevalue(which)
+    sigs = read_dataset(out, "signatures")
+    assert (str(sigs.intact.dtype), str(sigs.page.dtype)) == ("boolean", "Int32")
+    fields = read_dataset(out, "fields")
+    assert (str(fields.page.dtype), str(fields.x0.dtype)) == ("Int32", "Float32")
+    docs = read_dataset(out)
+    assert (str(docs.issue_date.dtype).startswith("datetime64"), str(docs.issue_year.dtype)) \
+        == (True, "Int64")
