@@ -613,6 +613,15 @@ def derive(dataset: Sink, report: RunReport | None = None) -> None:
 
 # ---------------------------------------------------------------------------- reading back
 
+def is_dataset(out: str | os.PathLike[str], sink: str = DEFAULT_SINK) -> bool:
+    """Whether ``out`` holds a dataset a run completed: readers fail on anything else
+    rather than show an empty table for a misspelt path."""
+    return Path(out).is_dir() and open_sink(out, sink).pinned() is not None
+
+
+AsOf = dt.datetime | str | None
+
+
 AsOf = dt.datetime | str | None
 
 

@@ -2,9 +2,17 @@
 
     vanthu ingest FOLDER... --out DATASET     read every file (recursively) into the dataset
     vanthu show FILE                          one document's fields and where each came from
-    vanthu summary DATASET                    the dataset's documents as a short table
+    vanthu show DATASET DOC                   the same, as the dataset stored it (DOC: a doc_id
+                                              or its start, a path, or a file name)
+    vanthu summary DATASET                    the dataset's documents as a table
+    vanthu list DATASET --status failed       documents by status, empty field, low confidence
+    vanthu crop DATASET DOC FIELD --out F.png the box of a field cut out of its page
     vanthu sql DATASET "SELECT …"             a query over the dataset's tables and views
     vanthu check DATASET                      the Nghị định 30/2020 rules each record breaks
+
+Tables are drawn by rich to the terminal's width (80 columns, or ``COLUMNS``, when piped);
+paths are shown whole, less the folder every listed path shares. Output piped into ``head``
+stops quietly.
 
 Exit codes of ``ingest`` (for cron): 0 every input has a record and none failed; 1 some
 documents failed (each has a record saying why; the rest is written); 2 the run could not
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -33,6 +42,7 @@ from pipeline.api import (
     Limits,
     extract,
     ingest,
+    is_dataset,
     read_dataset,
     terminate_on_sigterm,
 )
@@ -140,28 +150,76 @@ def show_signatures(rec: Record, out=None) -> None:
             print(f"       error: {err}", file=out)
 
 
-def print_summary(df, out=None) -> None:
-    out = out or sys.stdout
+def _console(out=None):
+    """A rich console on ``out``: the terminal's width, or 80 columns (``COLUMNS``) when
+    piped, so a table never runs past the right edge."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich exits 1 itself: let main() stop as for print
+            raise BrokenPipeError
+
+    return _Console(file=out or sys.stdout, highlight=False, soft_wrap=False)
+
+
+def shared_folder(paths: Sequence[str]) -> str:
+    """The folder every path lies in (``/srv/archive/2024/``), dropped from the paths shown
+    so the names stay whole: ``cv-sxd-1204.pdf`` rather than ``…chive/2024/cv-sxd-1204.pdf``.
+    Empty when the paths share nothing but ``/`` or there is a single path's folder only."""
+    folders = [os.path.dirname(p) for p in paths if p]
+    if not folders:
+        return ""
+    try:
+        common = os.path.commonpath(folders)
+    except ValueError:  # relative and absolute paths mixed
+        return ""
+    return "" if common in ("", os.sep) else common.rstrip(os.sep) + os.sep
+
+
+def _cell(value) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def print_documents(df, columns: Sequence[str], out=None, title: str | None = None) -> None:
+    """The rows of ``df`` as a table that fits the terminal: the path column folds (never
+    cut), the others are shortened with an ellipsis when the width runs out."""
+    from rich.table import Table
+
+    console = _console(out)
     if df.empty:
-        print("(no documents)", file=out)
+        console.print("(no documents)")
         return
-    cols = [("source_path", 34), ("status", 7), ("doc_type", 10), ("code", 20),
-            ("issue_date", 10), ("signer_name", 20)]
-    print("  ".join(name.ljust(w) for name, w in cols), file=out)
-    print("  ".join("-" * w for _, w in cols), file=out)
-    for _, row in df.iterrows():
-        vals = []
-        for name, w in cols:
-            v = row[name]
-            if name == "source_path":
-                v = str(v)[-w:]
-            elif name == "issue_date":
-                v = "" if v is None or str(v) == "NaT" else str(v)[:10]
-            vals.append(_short("" if v is None or (isinstance(v, float)) else v, w).ljust(w))
-        print("  ".join(vals), file=out)
-    counts = df["status"].value_counts().to_dict()
-    print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-          + f"  ({len(df)} documents)", file=out)
+    paths = [str(p) for p in df["source_path"]]
+    prefix = shared_folder(paths)
+    table = Table(title=title, box=None, show_edge=False, pad_edge=False)
+    longest = max(len(p) - len(prefix) for p in paths)
+    for name in columns:
+        if name == "source_path":  # whole names first: folded over lines only when too long
+            table.add_column("path", overflow="fold",
+                             width=min(longest, max(16, console.width // 2)))
+        elif name == "reason":
+            table.add_column(name, overflow="fold")
+        else:
+            table.add_column(name, overflow="ellipsis", no_wrap=True, min_width=4)
+    for (_, row), path in zip(df.iterrows(), paths, strict=True):
+        table.add_row(*[path[len(prefix):] if name == "source_path" else _cell(row[name])
+                        for name in columns])
+    if prefix:
+        console.print(f"paths under {prefix}", overflow="fold")
+    console.print(table)
+
+
+def print_summary(df, out=None) -> None:
+    print_documents(df, ["source_path", "status", "doc_type", "code", "issue_date",
+                         "signer_name"], out)
+    if not df.empty:
+        counts = df["status"].value_counts().to_dict()
+        print("\n" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+              + f"  ({len(df)} documents)", file=out or sys.stdout)
 
 
 def _options(args) -> Options:
@@ -296,7 +354,88 @@ def cmd_ingest(args) -> int:
     return code
 
 
+def _no_dataset(path: str, command: str) -> int:
+    print(f"vanthu {command}: {path} is not a dataset (no complete run of `vanthu ingest "
+          "--out` there)", file=sys.stderr)
+    return EXIT_ERROR
+
+
+class _NotFound(Exception):
+    pass
+
+
+def find_document(docs: pd.DataFrame, doc: str) -> pd.Series:
+    """The one row of ``docs`` that ``doc`` names: a ``doc_id`` or its first characters (as
+    ``show`` prints them), a path as stored or as given, or a file name
+    (``cv-sxd-1204.pdf``) when only one document has it."""
+    resolved = os.path.realpath(doc)
+    paths = docs["source_path"].astype(str)
+    for mask in (docs["doc_id"] == doc, paths == doc, paths == resolved,
+                 docs["doc_id"].astype(str).str.startswith(doc) if len(doc) >= 6 else None,
+                 paths.str.endswith(os.sep + doc)):
+        if mask is None:
+            continue
+        hits = docs[mask]
+        if len(hits) == 1:
+            return hits.iloc[0]
+        if len(hits) > 1:
+            raise _NotFound(f"{doc!r} names {len(hits)} documents: "
+                            + ", ".join(hits["source_path"].astype(str)[:5]))
+    raise _NotFound(f"no document {doc!r} in the dataset")
+
+
+def show_stored(doc: pd.Series, fields: pd.DataFrame, out=None) -> None:
+    """A stored record with the provenance of each value, as ``show FILE`` prints a fresh one;
+    a box is ``(x0, y0, x1, y1)`` in PDF points from the page's top left corner."""
+    out = out or sys.stdout
+    print(f"{doc['source_path']}", file=out)
+    print(f"  status: {doc['status']}   format: {doc['source_format']}   pages: "
+          f"{_cell(doc['page_count'])}   doc_id: {doc['doc_id']}", file=out)
+    for label in ("errors", "warnings"):
+        for text in doc[label] if isinstance(doc[label], list) else []:
+            print(f"  {label[:-1]}: {text}", file=out)
+    by_name = {r["field"]: r for _, r in fields.iterrows()}
+    for name in FIELD_ORDER:
+        row = by_name.get(name)
+        value = doc.get(name)
+        if row is None and (value is None or (isinstance(value, list) and not value)
+                            or _cell(value) == ""):
+            continue
+        shown = json.loads(row["value"]) if row is not None and row["value"] else value
+        if name == "issue_date" and row is None:
+            shown = _cell(value)
+        print(f"  {name}: {_fmt(shown)}", file=out)
+        if row is None:
+            continue
+        where = f"page {row['page']}" if not pd.isna(row["page"]) else "no pages"
+        if not pd.isna(row["x0"]):
+            where += " box (" + ", ".join(f"{row[k]:.0f}" for k in ("x0", "y0", "x1", "y1")) \
+                + ")"
+        conf = "" if pd.isna(row["confidence"]) else f", conf {row['confidence']:.2f}"
+        print(f"      ↳ {where}, {row['source']}, {row['extractor']}{conf}: "
+              f"{_short(row['text'], 90)!r}", file=out)
+
+
 def cmd_show(args) -> int:
+    if args.doc is not None:
+        if not is_dataset(args.file):
+            return _no_dataset(args.file, "show")
+        docs = read_dataset(args.file)
+        try:
+            doc = find_document(docs, args.doc)
+        except _NotFound as exc:
+            print(f"vanthu show: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        fields = read_dataset(args.file, "fields")
+        fields = fields[fields["source_path"] == doc["source_path"]]
+        if args.json:
+            row = {k: (_cell(v) if k in ("issue_date", "ingested_at") else v)
+                   for k, v in doc.items()}
+            row["provenance"] = fields.drop(columns=["doc_id", "source_path"]).to_dict("records")
+            print(json.dumps(row, ensure_ascii=False, indent=2, default=str))
+        else:
+            show_stored(doc, fields)
+        return EXIT_FAILED if doc["status"] == "failed" else EXIT_OK
     rec = extract(args.file, options=_options(args))
     if args.json:
         print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2, default=str))
@@ -306,8 +445,93 @@ def cmd_show(args) -> int:
 
 
 def cmd_summary(args) -> int:
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "summary")
     print_summary(read_dataset(args.dataset))
     return 0
+
+
+def select_documents(docs: pd.DataFrame, fields: pd.DataFrame, *, status: str | None = None,
+                     empty: str | None = None, below: float | None = None,
+                     source: str | None = None) -> pd.DataFrame:
+    """The documents an archivist asks for: by ``status`` (``failed``), with the field
+    ``empty`` left blank (``signer_name``), with a value read at a confidence ``below`` a
+    threshold, or with a value read from ``source`` (``ocr``, ``ocr_handwriting``). The
+    conditions add up; ``reason`` says which values matched."""
+    out = docs.copy()
+    out["reason"] = ""
+    if status:
+        out = out[out["status"] == status]
+    if empty:
+        have = set(fields.loc[fields["field"] == empty, "source_path"])
+        out = out[~out["source_path"].isin(have)]
+        out["reason"] = f"{empty} empty"
+    for cond, mask in (("below", None if below is None else fields["confidence"] < below),
+                       ("source", None if source is None else fields["source"] == source)):
+        if mask is None:
+            continue
+        hit = fields[mask.fillna(False).astype(bool)]
+        why: dict[str, list[str]] = {}
+        for path, name, conf in zip(hit["source_path"], hit["field"], hit["confidence"],
+                                    strict=True):
+            why.setdefault(path, []).append(f"{name} {conf:.2f}" if cond == "below" else name)
+        out = out[out["source_path"].isin(set(why))]
+        out["reason"] = [", ".join(p for p in (r, *why[sp]) if p)
+                         for r, sp in zip(out["reason"], out["source_path"], strict=True)]
+    return out
+
+
+def cmd_list(args) -> int:
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "list")
+    docs = read_dataset(args.dataset)
+    fields = read_dataset(args.dataset, "fields")
+    if args.empty and args.empty not in docs.columns:
+        print(f"vanthu list: no field {args.empty!r}; known: "
+              + ", ".join(FIELD_ORDER), file=sys.stderr)
+        return EXIT_ERROR
+    hits = select_documents(docs, fields, status=args.status, empty=args.empty,
+                            below=args.below, source=args.source)
+    hits = hits.assign(doc_id=hits["doc_id"].str[:12])
+    print_documents(hits, ["source_path", "status", "doc_id", "code", "reason"])
+    print(f"\n{len(hits)} of {len(docs)} documents", file=sys.stdout)
+    return EXIT_OK
+
+
+def cmd_crop(args) -> int:
+    from pipeline.review.images import BoxError, crop_png
+
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "crop")
+    try:
+        doc = find_document(read_dataset(args.dataset), args.doc)
+    except _NotFound as exc:
+        print(f"vanthu crop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    fields = read_dataset(args.dataset, "fields")
+    rows = fields[(fields["source_path"] == doc["source_path"])
+                  & (fields["field"] == args.field)]
+    if rows.empty:
+        print(f"vanthu crop: {doc['source_path']} has no value for {args.field}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    row = rows.iloc[0]
+    if pd.isna(row["page"]) or pd.isna(row["x0"]):
+        print(f"vanthu crop: {args.field} of {doc['source_path']} has no box on a page "
+              f"(read from {row['source']})", file=sys.stderr)
+        return EXIT_FAILED
+    box = tuple(float(row[k]) for k in ("x0", "y0", "x1", "y1"))
+    try:
+        png = crop_png(str(doc["source_path"]), int(row["page"]), box,  # type: ignore[arg-type]
+                       zoom=args.zoom, margin=args.margin)
+    except BoxError as exc:
+        print(f"vanthu crop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    with open(args.out, "wb") as fh:
+        fh.write(png)
+    print(f"{args.out}: {args.field} = {_short(json.loads(row['value']), 60)!r}, page "
+          f"{int(row['page'])}, box ({', '.join(f'{v:.0f}' for v in box)}) pt")
+    return EXIT_OK
 
 
 def _print_frame(df, fmt: str, out=None) -> None:
@@ -361,10 +585,20 @@ def _ocr_arguments(p: argparse.ArgumentParser, cache_help: str) -> None:
     p.add_argument("--ocr-cache", default=None, help=cache_help)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vanthu")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vanthu", description="Vietnamese official documents to structured records."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="bring a dataset up to date with files and folders",
                        epilog="exit codes: 0 all ok, 1 some documents failed, 2 the run could "
@@ -407,8 +641,14 @@ def build_parser() -> argparse.ArgumentParser:
     _ocr_arguments(p, cache_help="folder of cached OCR results (default: DATASET/.ocr-cache)")
     p.add_argument("--summary", action="store_true", help="print the dataset as a table after")
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("show", help="one document's record and where each value came from")
-    p.add_argument("file")
+    p = sub.add_parser("show", help="one document's record and where each value came from",
+                       description="vanthu show FILE reads the file now; vanthu show DATASET "
+                                   "DOC prints the record the dataset stored. Boxes are "
+                                   "(x0, y0, x1, y1) in PDF points, origin top left.")
+    p.add_argument("file", help="a document, or a dataset with DOC")
+    p.add_argument("doc", nargs="?", default=None,
+                   help="with a dataset: a doc_id (or its first 6+ characters), a path or a "
+                        "file name")
     p.add_argument("--json", action="store_true", help="the record as JSON")
     p.add_argument("--no-signatures", action="store_true", help="do not read PDF signatures")
     _ocr_arguments(p, cache_help="folder of cached OCR results (default: ~/.cache/vanthu/ocr)")
@@ -416,6 +656,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="a dataset's documents as a short table")
     p.add_argument("dataset")
     p.set_defaults(func=cmd_summary)
+    p = sub.add_parser("list", help="the documents to look at: failed, a field empty, a value "
+                                    "read with low confidence or by OCR")
+    p.add_argument("dataset")
+    p.add_argument("--status", choices=("ok", "partial", "failed"))
+    p.add_argument("--empty", metavar="FIELD", help="documents with no value for FIELD")
+    p.add_argument("--below", type=float, metavar="CONF",
+                   help="documents with a value read at a confidence below CONF (0-1)")
+    p.add_argument("--source", metavar="SOURCE",
+                   help="documents with a value read from SOURCE (ocr, ocr_handwriting…)")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("crop", help="cut the box of a field out of its page, as PNG")
+    p.add_argument("dataset")
+    p.add_argument("doc", help="a doc_id (or its start), a path or a file name")
+    p.add_argument("field", help="e.g. code, signer_name")
+    p.add_argument("--out", required=True, help="the PNG to write")
+    p.add_argument("--zoom", type=float, default=2.0, help="pixels per point (default 2)")
+    p.add_argument("--margin", type=float, default=6.0, help="points around the box")
+    p.set_defaults(func=cmd_crop)
     p = sub.add_parser("sql", help="run a SQL query over the dataset (DuckDB; tables and views)")
     p.add_argument("dataset")
     p.add_argument("query", help="e.g. \"SELECT kind, count(*) FROM deadlines GROUP BY 1\"")
@@ -434,7 +692,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse: 2 for bad arguments, 0 for --help
         return int(exc.code or 0)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # `vanthu summary DS | head`: the reader left; stop without a traceback, and point
+        # stdout at /dev/null so the interpreter's last flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13  # as a process killed by SIGPIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -141,7 +141,10 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.api": {"schemas", "pipeline.errors", "pipeline.options", "pipeline.runner",
                      "pipeline.sinks", "pipeline.executors", "pipeline.links", "pipeline.checks",
                      "pipeline.query"},
-    "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options", "pipeline.query"},
+    # pages and boxes as images for the archivist (crop, the review page)
+    "pipeline.review": {"schemas"},
+    "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options", "pipeline.query",
+                     "pipeline.review"},
     "pipeline": {"pipeline.api"},  # the package's lazy face
 }
 

@@ -80,3 +80,131 @@ def test_log_json_gives_one_line_per_document_and_one_per_run(tmp_path, capsys):
     (run,) = [x for x in lines if x["event"] == "run"]
     assert (run["exit_code"], run["seen"], run["new"], run["processed"]) == (1, 2, 2, 2)
     assert run["state"] == "complete"
+
+
+# ---------------------------------------------------------------------------- reading back
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from importlib.metadata import version  # noqa: E402
+
+import pymupdf  # noqa: E402
+import pytest  # noqa: E402
+
+PDF = SAMPLES / "generated" / "cv-sxd-1204.pdf"
+BLANK = SAMPLES / "generated" / "tb-vp-blank.pdf"
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """Three documents under a long folder name: a letter, a notice with no date, an empty
+    file that fails."""
+    src = tmp_path_factory.mktemp("in") / "luu-tru-so-xay-dung-2025-quy-1-cong-van-den"
+    src.mkdir()
+    shutil.copyfile(PDF, src / "cv-sxd-1204.pdf")
+    shutil.copyfile(BLANK, src / "tb-vp-blank.pdf")
+    (src / "empty.pdf").write_bytes(b"")
+    out = tmp_path_factory.mktemp("ds") / "ds"
+    assert main(["ingest", str(src), "--out", str(out), "--quiet", "--no-progress"]) == 1
+    return out, src
+
+
+def test_summary_fits_the_terminal_and_keeps_names_whole(dataset, capsys, monkeypatch):
+    out, src = dataset
+    for width in (60, 100):
+        monkeypatch.setenv("COLUMNS", str(width))
+        assert main(["summary", str(out)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert max(len(line) for line in lines) <= width
+        head = next(i for i, line in enumerate(lines) if line.startswith("path "))
+        # the shared folder, said once (folded when longer than the terminal)
+        assert "".join(lines[:head]).replace(" ", "") == f"pathsunder{src}{os.sep}"
+        rows = lines[head + 1:lines.index("")]
+        # the names are whole: on their line, or folded over two, never cut
+        assert "".join(line.split()[0] for line in rows) == \
+            "cv-sxd-1204.pdfempty.pdftb-vp-blank.pdf"
+        if width == 100:
+            assert [line.split()[0] for line in rows] == [
+                "cv-sxd-1204.pdf", "empty.pdf", "tb-vp-blank.pdf"]
+
+
+def test_version_is_the_installed_one(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"vanthu {version('vanthu')}\n"
+
+
+def test_a_closed_pipe_stops_the_output_quietly(dataset):
+    out, _ = dataset
+    read, write = os.pipe()
+    os.close(read)  # like `| head` that has already left
+    for command in (["summary", str(out)], ["show", str(out), "cv-sxd-1204.pdf"]):
+        proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *command],
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+        assert proc.stderr == ""
+        assert proc.returncode == 141
+    os.close(write)
+
+
+def test_reading_a_missing_dataset_is_an_error(tmp_path, capsys):
+    for command in (["summary"], ["list"], ["show", "x"] and ["show"]):
+        args = [*command, str(tmp_path / "nosuch")] + (["cv.pdf"] if command == ["show"]
+                                                       else [])
+        assert main(args) == 2
+        assert "nosuch is not a dataset" in capsys.readouterr().err
+
+
+def test_list_by_status_empty_field_and_confidence(dataset, capsys, monkeypatch):
+    out, _ = dataset
+    monkeypatch.setenv("COLUMNS", "160")
+    assert main(["list", str(out), "--status", "failed"]) == 0
+    text = capsys.readouterr().out
+    assert "empty.pdf" in text and "cv-sxd-1204" not in text and "1 of 3 documents" in text
+    assert main(["list", str(out), "--empty", "issue_date", "--status", "ok"]) == 0
+    text = capsys.readouterr().out
+    assert "tb-vp-blank.pdf" in text and "cv-sxd-1204" not in text
+    assert "issue_date empty" in text
+    assert main(["list", str(out), "--below", "1.0"]) == 0
+    text = capsys.readouterr().out
+    # doc_type is read at 0.95 from the subject line of both letters
+    assert "cv-sxd-1204.pdf" in text and "doc_type 0.95" in text
+    assert main(["list", str(out), "--below", "0.5"]) == 0
+    assert "0 of 3 documents" in capsys.readouterr().out
+    assert main(["list", str(out), "--empty", "nosuch"]) == 2
+
+
+def test_show_reads_the_stored_record(dataset, capsys):
+    out, src = dataset
+    assert main(["show", str(out), "cv-sxd-1204.pdf"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == str(src / "cv-sxd-1204.pdf")
+    assert "  code: 1204/SXD-QLN\n      ↳ page 1 box (" in text
+    assert "'Số: 1204/SXD-QLN'" in text
+    assert main(["show", str(out), "empty.pdf"]) == 1  # a failed record says why
+    assert "error: the file is empty" in capsys.readouterr().out
+    assert main(["show", str(out), "nosuch.pdf"]) == 1
+    assert "no document 'nosuch.pdf'" in capsys.readouterr().err
+    assert main(["show", str(out), "cv-sxd-1204.pdf", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["code"] == "1204/SXD-QLN"
+    assert {p["field"] for p in data["provenance"]} >= {"code", "signer_name"}
+
+
+def test_crop_cuts_the_box_of_a_field_out_of_its_page(dataset, tmp_path, capsys):
+    out, _ = dataset
+    png = tmp_path / "code.png"
+    assert main(["crop", str(out), "cv-sxd-1204.pdf", "code", "--out", str(png),
+                 "--zoom", "2", "--margin", "4"]) == 0
+    said = capsys.readouterr().out
+    box = [float(v) for v in said.split("box (")[1].split(")")[0].split(", ")]
+    pix = pymupdf.Pixmap(str(png))
+    # the box plus the margin, two pixels a point
+    assert abs(pix.width - (box[2] - box[0] + 8) * 2) <= 4
+    assert abs(pix.height - (box[3] - box[1] + 8) * 2) <= 4
+    # the text of "Số: 1204/SXD-QLN" is in it: dark pixels, not a blank strip
+    samples = pix.samples
+    dark = sum(1 for i in range(0, len(samples), pix.n) if samples[i] < 100)
+    assert dark > 50
+    assert main(["crop", str(out), "tb-vp-blank.pdf", "issue_date", "--out",
+                 str(tmp_path / "x.png")]) == 1
+    assert "has no value for issue_date" in capsys.readouterr().err
