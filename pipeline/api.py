@@ -622,9 +622,6 @@ def is_dataset(out: str | os.PathLike[str], sink: str = DEFAULT_SINK) -> bool:
 AsOf = dt.datetime | str | None
 
 
-AsOf = dt.datetime | str | None
-
-
 def read_table(out: str | os.PathLike[str], table: str = "documents", *, as_of: AsOf = None,
                include_deleted: bool = False, sink: str = DEFAULT_SINK) -> pa.Table:
     """One table of the dataset as the last complete run (finished by ``as_of``, a datetime
