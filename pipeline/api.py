@@ -112,6 +112,9 @@ class Listing:
     unlisted: list[str] = field(default_factory=list)  # folders that could not be read
     roots: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # folder roots that yielded no file: an unmounted share looks like this, so nothing
+    # under them is marked deleted
+    barren: list[str] = field(default_factory=list)
 
 
 def _matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
@@ -203,10 +206,12 @@ def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | No
         root = os.path.realpath(p)
         out.roots.append(root)
         if stat.S_ISDIR(st.st_mode):
-            before = len(out.files)
+            before, skipped_before = len(out.files), len(out.skipped)
             walk(p, root)
-            if len(out.files) == before and not out.skipped:
-                out.problems.append(f"{display_path(p)}: the folder holds no files")
+            if len(out.files) == before:
+                out.barren.append(root)
+                if len(out.skipped) == skipped_before:
+                    out.problems.append(f"{display_path(p)}: the folder holds no files")
         elif stat.S_ISREG(st.st_mode):
             add(p, os.path.dirname(root), st)
         else:
@@ -343,6 +348,10 @@ def ingest(
     missing = [p for p in listing.problems if "no such file" in p]
     if missing:
         raise InputError(missing[0].split(":")[0], "; ".join(missing))
+    empty = [p for p in listing.problems if p.endswith("the folder holds no files")]
+    if empty:  # an unmounted or emptied folder: nothing is marked deleted, nothing changes
+        raise InputError(empty[0].rsplit(":", 1)[0],
+                         "; ".join(empty) + " (is it mounted? nothing was changed)")
     lock = _lock(out, wait, run_id)
     dataset = open_sink(out, sink)
     dataset.write_run_log(run_id, report.as_dict())  # "running": a hung run can be seen
@@ -464,7 +473,8 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
     for key, old in manifest.items():
         if key in found_keys or old["deleted_at"] is not None or old["status"] == "skipped":
             continue
-        if _under(old["path"], listing.roots) and not _under(old["path"], listing.unlisted):
+        if _under(old["path"], listing.roots) and not _under(
+                old["path"], listing.unlisted + listing.barren):
             report.deleted += 1
             writer.mark({**old, "deleted_at": now, "run_id": report.run_id})
 

@@ -222,3 +222,35 @@ def test_duckdb_polars_and_pandas_read_the_tables_as_the_readme_says(tmp_path):
     assert isinstance(read_table(out), pa.Table)
     pl = pytest.importorskip("polars", reason="Polars is not installed")
     assert pl.read_delta(str(out / "documents")).height == n
+
+
+def test_an_emptied_or_unmounted_folder_deletes_nothing(tmp_path, capsys):
+    from pipeline.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"cv-{i}.txt").write_text(f"Số: {i}/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    out = tmp_path / "ds"
+    assert main(["ingest", str(src), "--out", str(out), "--quiet"]) == 0
+    for f in src.iterdir():
+        f.unlink()
+    assert main(["ingest", str(src), "--out", str(out), "--quiet"]) == 2
+    assert "holds no files" in capsys.readouterr().err
+    assert len(read_dataset(out)) == 3
+    assert read_dataset(out, "files").deleted_at.isna().all()
+    # two roots, one of them emptied: its records stay and the run says which folder
+    (tmp_path / "b").mkdir()
+    other = _texts(tmp_path / "b")
+    for i in range(3):
+        (src / f"cv-{i}.txt").write_text(f"Số: {i}/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    n = ingest([src, other], out).seen
+    for f in src.iterdir():
+        f.unlink()
+    assert main(["ingest", str(src), str(other), "--out", str(out), "--quiet"]) == 2
+    assert f"{src}: the folder holds no files" in capsys.readouterr().err
+    assert len(read_dataset(out)) == n
+    # a folder left with only files that are no documents yields no input: kept too
+    (src / "notes.csv").write_text("a,b\n", "utf-8")
+    report = ingest([src, other], out)
+    assert report.deleted == 0 and len(read_dataset(out)) == n
