@@ -358,11 +358,12 @@ def ingest(
     try:
         report.swept = dataset.sweep(since=_last_start(dataset))
         report.set_aside = dataset.set_aside_damaged()
+        at_start = dataset.versions_now()
         _run(report, listing, dataset, version, workers=workers, reprocess=reprocess,
              progress=progress, keep_records=keep_records, options=options,
              page_progress=page_progress, executor=executor, scheduler=scheduler,
              limits=limits or Limits(), batch_size=batch_size)
-        derive(dataset, report)
+        derive(dataset, report, at_start)
         report.state = "complete"
     except BaseException as exc:
         report.state = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) \
@@ -603,14 +604,21 @@ def _file_row(key: str, raw: bytes, root: str, f: Found | None, now: dt.datetime
     }
 
 
-def derive(dataset: Sink, report: RunReport | None = None) -> None:
+def derive(dataset: Sink, report: RunReport | None = None,
+           at_start: dict[str, int] | None = None) -> None:
     """Rebuild the dataset-level tables from the record tables: ``links`` (citations
     resolved to documents of the dataset, :mod:`pipeline.links`) and ``checks`` (Nghị định
-    30/2020, :mod:`pipeline.checks`). Skipped when the run changed no record and the last
-    complete run has them."""
-    if report is not None and not (report.processed or report.deleted or report.moved) \
-            and {"links", "checks"} <= set(dataset.pinned() or {}):
-        return
+    30/2020, :mod:`pipeline.checks`). Skipped only when the record tables are at the
+    versions the last complete run pinned (a run that was stopped may have committed
+    documents since), the manifest was too when this run started (``at_start``) and this
+    run deleted nothing."""
+    pinned = dataset.pinned() or {}
+    if report is not None and at_start is not None and not report.deleted \
+            and {"links", "checks"} <= set(pinned) \
+            and at_start.get("files") == pinned.get("files"):
+        now = dataset.versions_now()
+        if all(now.get(t) == pinned.get(t) for t in RECORD_TABLES):
+            return
     docs = dataset.read_latest("documents")
     fields = dataset.read_latest("fields", columns=["source_path", "field", "text", "source"])
     files = dataset.read_latest("files", columns=["path", "deleted_at"])

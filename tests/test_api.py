@@ -254,3 +254,30 @@ def test_an_emptied_or_unmounted_folder_deletes_nothing(tmp_path, capsys):
     (src / "notes.csv").write_text("a,b\n", "utf-8")
     report = ingest([src, other], out)
     assert report.deleted == 0 and len(read_dataset(out)) == n
+
+
+def test_links_and_checks_catch_up_after_a_stopped_run(tmp_path, monkeypatch):
+    import pipeline.api as api
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "cv-0.txt").write_text("Số: 0/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    out = tmp_path / "ds"
+    ingest([src], out)
+    for i in (1, 2):
+        (src / f"cv-{i}.txt").write_text(f"Số: {i}/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    derive = api.derive
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt  # SIGTERM after the documents were committed
+
+    monkeypatch.setattr(api, "derive", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([src], out)
+    monkeypatch.setattr(api, "derive", derive)
+    assert ingest([src], out).processed == 0
+    assert read_dataset(out, "checks").doc_id.nunique() == 3
+    assert len(read_dataset(out)) == 3
+    version = DeltaTable(str(out / "checks")).version()
+    ingest([src], out)  # nothing changed since: not derived again
+    assert DeltaTable(str(out / "checks")).version() == version
