@@ -426,12 +426,6 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
 
     reuse = frozenset() if reprocess == "all" else frozenset(
         r["doc_id"] for r in manifest.values() if current(r) and r["doc_id"])
-    by_doc: dict[str, dict[str, Any]] = {}
-    for r in manifest.values():
-        if current(r) and r["doc_id"]:
-            # prefer a path that still holds the bytes' rows and is not being replaced
-            by_doc.setdefault(r["doc_id"], r)
-
     writer = dataset.writer(report.run_id)
     todo: list[Found] = []
     kind: dict[str, str] = {}
@@ -478,6 +472,14 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
                 old["path"], listing.unlisted + listing.barren):
             report.deleted += 1
             writer.mark({**old, "deleted_at": now, "run_id": report.run_id})
+    by_doc: dict[str, dict[str, Any]] = {}
+    for r in manifest.values():
+        if current(r) and r["doc_id"]:
+            # prefer a path that still holds the bytes' rows and is not being replaced: a
+            # path read again this run may have its rows replaced before the copy is made
+            known = by_doc.get(r["doc_id"])
+            if known is None or known["path"] in kind and r["path"] not in kind:
+                by_doc[r["doc_id"]] = r
 
     if progress is not None:
         progress({"event": "start", "total": len(todo)})

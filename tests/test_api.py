@@ -281,3 +281,42 @@ def test_links_and_checks_catch_up_after_a_stopped_run(tmp_path, monkeypatch):
     version = DeltaTable(str(out / "checks")).version()
     ingest([src], out)  # nothing changed since: not derived again
     assert DeltaTable(str(out / "checks")).version() == version
+
+
+def test_a_copy_of_a_file_edited_in_the_same_run_gets_its_record(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    letter = "Số: 7/UBND-VP\nKính gửi: Sở Nội vụ\n"
+    (src / "a.txt").write_text(letter, "utf-8")
+    (src / "b.txt").write_text(letter, "utf-8")
+    out = tmp_path / "ds"
+    ingest([src], out, executor="serial")
+    old_id = read_dataset(out).doc_id.iloc[0]
+
+    def consistent():
+        files = read_dataset(out, "files")
+        docs = read_dataset(out)
+        current = set(files[files.deleted_at.isna()].path)
+        assert current <= set(docs.source_path)
+        for path, doc_id in zip(files.path, files.doc_id, strict=True):
+            if path in current:
+                assert docs.loc[docs.source_path == path, "doc_id"].iloc[0] == doc_id
+        return docs.set_index("source_path").doc_id
+
+    # cp a.txt c.txt, then a.txt edited: b.txt still holds the bytes, c.txt is copied from it
+    shutil.copyfile(src / "a.txt", src / "c.txt")
+    (src / "a.txt").write_text(letter + "Nơi nhận: Sở Tài chính\n", "utf-8")
+    ingest([src], out, executor="serial", batch_size=1)
+    ids = consistent()
+    assert ids[str(src / "c.txt")] == ids[str(src / "b.txt")] == old_id != ids[str(src / "a.txt")]
+    # the only other copy is the edited file: a run may leave the copy for the next one,
+    # never with a manifest row and no record
+    (src / "b.txt").unlink()
+    (src / "c.txt").unlink()
+    ingest([src], out, executor="serial")
+    shutil.copyfile(src / "a.txt", src / "d.txt")
+    (src / "a.txt").write_text(letter + "Nơi nhận: Sở Xây dựng\n", "utf-8")
+    ingest([src], out, executor="serial", batch_size=1)
+    consistent()
+    ingest([src], out, executor="serial")
+    assert str(src / "d.txt") in consistent()

@@ -86,13 +86,20 @@ class DeltaWriter:
         paths = [r.source_path for r in self._records]
         if self._copies:
             wanted = {old for old, _ in self._copies}
-            for table in RECORD_TABLES:
-                stored = self.sink.read_latest(table, source_paths=wanted).to_pylist()
-                for old, new in self._copies:
-                    rows[table].extend({**r, "source_path": new} for r in stored
-                                       if r["source_path"] == old
-                                       and r["doc_id"] == self._files[new]["doc_id"])
-            paths += [new for _, new in self._copies]
+            stored = {table: self.sink.read_latest(table, source_paths=wanted).to_pylist()
+                      for table in RECORD_TABLES}
+            for old, new in self._copies:
+                doc_id = self._files[new]["doc_id"]
+                if not any(r["source_path"] == old and r["doc_id"] == doc_id
+                           for r in stored["documents"]):
+                    # the stored path's rows were replaced since (its file changed): no
+                    # manifest row either, so the next run reads the new path itself
+                    del self._files[new]
+                    continue
+                for table in RECORD_TABLES:
+                    rows[table].extend({**r, "source_path": new} for r in stored[table]
+                                       if r["source_path"] == old and r["doc_id"] == doc_id)
+                paths.append(new)
         if paths:
             for table in RECORD_TABLES:
                 self.sink.replace(table, "source_path", paths,
