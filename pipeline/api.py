@@ -409,9 +409,19 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
         [pa.field(f.name, pa.int64()) if pa.types.is_timestamp(f.type) else f
          for f in files_table.schema])).to_pylist()
     manifest = {r["path"]: r for r in files}
+    # rows of a path that never got its manifest row (a run killed between the record and
+    # the files commits, the file renamed or deleted since) would be read forever: gone
+    ghosts: set[str] = set()
+    for table in RECORD_TABLES:
+        paths = set(dataset.read_latest(table, columns=["source_path"])
+                    .column("source_path").to_pylist())
+        ghosts |= paths - manifest.keys()
+        if table == "documents":
+            stored = paths - ghosts
+    if ghosts:
+        dataset.drop_records(sorted(ghosts))
+        report.swept += [f"records of {p} (no files row)" for p in sorted(ghosts)]
     # a path whose document row is gone (a damaged part set aside) is done again
-    stored = set(dataset.read_latest("documents", columns=["source_path"])
-                 .column("source_path").to_pylist())
     lost = {p for p, r in manifest.items() if r["status"] != "skipped"
             and r["deleted_at"] is None and p not in stored}
     if report.set_aside:

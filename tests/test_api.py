@@ -320,3 +320,28 @@ def test_a_copy_of_a_file_edited_in_the_same_run_gets_its_record(tmp_path):
     consistent()
     ingest([src], out, executor="serial")
     assert str(src / "d.txt") in consistent()
+
+
+def test_records_a_killed_run_left_without_a_files_row_are_dropped(tmp_path):
+    from pipeline.runner import process_file
+    from pipeline.sinks import open_sink
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "cv-0.txt").write_text("Số: 0/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    out = tmp_path / "ds"
+    ingest([src], out)
+    # killed after the record tables' commit and before the files one; then renamed
+    (src / "cv-1.txt").write_text("Số: 1/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    writer = open_sink(out).writer("killed")
+    writer.add(process_file(src / "cv-1.txt"))
+    writer.close()
+    (src / "cv-1.txt").rename(src / "cv-2.txt")
+    report = ingest([src], out)
+    assert sorted(read_dataset(out).source_path) == [str(src / "cv-0.txt"),
+                                                     str(src / "cv-2.txt")]
+    assert any("cv-1.txt" in s for s in report.swept)
+    sink = open_sink(out)
+    for table in ("documents", "fields", "pages"):
+        assert str(src / "cv-1.txt") not in set(
+            sink.read_latest(table).column("source_path").to_pylist()), table

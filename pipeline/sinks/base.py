@@ -72,6 +72,9 @@ class Sink(Protocol):
         """Replace a dataset-level table (``links``, ``checks``: built from the record
         tables at the end of a run) whole."""
 
+    def drop_records(self, paths: list[str]) -> None:
+        """Delete the rows of every record table whose ``source_path`` is one of ``paths``."""
+
     def record_run(self, row: Mapping[str, Any]) -> None:
         """Store the run's row in ``runs``."""
 

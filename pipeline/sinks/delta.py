@@ -151,6 +151,12 @@ class DeltaSink:
         self.create(table)
         write_deltalake(str(self.path(table)), rows, mode="overwrite")
 
+    def drop_records(self, paths: list[str]) -> None:
+        """Delete every row of the record tables whose ``source_path`` is one of ``paths``."""
+        for table in RECORD_TABLES:
+            if self.exists(table):
+                DeltaTable(str(self.path(table))).delete(f"source_path IN ({_sql_list(paths)})")
+
     def record_run(self, row: Mapping[str, Any]) -> None:
         """Append the run's row to ``runs``; with ``versions``, the run becomes what readers
         read."""
