@@ -7,6 +7,8 @@
     vanthu summary DATASET                    the dataset's documents as a table
     vanthu list DATASET --status failed       documents by status, empty field, low confidence
     vanthu crop DATASET DOC FIELD --out F.png the box of a field cut out of its page
+    vanthu correct DATASET DOC FIELD VALUE    a correction that every read and run keeps
+    vanthu corrections DATASET                the corrections, and which need a new look
     vanthu sql DATASET "SELECT …"             a query over the dataset's tables and views
     vanthu check DATASET                      the Nghị định 30/2020 rules each record breaks
 
@@ -412,8 +414,8 @@ def show_stored(doc: pd.Series, fields: pd.DataFrame, out=None) -> None:
             where += " box (" + ", ".join(f"{row[k]:.0f}" for k in ("x0", "y0", "x1", "y1")) \
                 + ")"
         conf = "" if pd.isna(row["confidence"]) else f", conf {row['confidence']:.2f}"
-        print(f"      ↳ {where}, {row['source']}, {row['extractor']}{conf}: "
-              f"{_short(row['text'], 90)!r}", file=out)
+        text = "" if pd.isna(row["text"]) else f": {_short(row['text'], 90)!r}"
+        print(f"      ↳ {where}, {row['source']}, {row['extractor']}{conf}{text}", file=out)
 
 
 def cmd_show(args) -> int:
@@ -531,6 +533,40 @@ def cmd_crop(args) -> int:
         fh.write(png)
     print(f"{args.out}: {args.field} = {_short(json.loads(row['value']), 60)!r}, page "
           f"{int(row['page'])}, box ({', '.join(f'{v:.0f}' for v in box)}) pt")
+    return EXIT_OK
+
+
+def cmd_correct(args) -> int:
+    from pipeline.corrections import CorrectionError, correct
+
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "correct")
+    try:
+        row = correct(args.dataset, args.doc, args.field, args.value, who=args.who)
+    except CorrectionError as exc:
+        print(f"vanthu correct: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{row['source_path']}: {row['field']} {row['old_value'] or 'null'} -> "
+          f"{row['value']} (by {row['who']})")
+    return EXIT_OK
+
+
+def cmd_corrections(args) -> int:
+    from pipeline.corrections import corrections
+
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "corrections")
+    df = corrections(args.dataset)
+    if args.format != "table":
+        _print_frame(df.drop(columns=["correction_id"]), args.format)
+        return EXIT_OK
+    df = df.assign(at=df["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M")),
+                   old_value=df["old_value"].fillna("null"),
+                   extracted=df["extracted"].fillna("null"))
+    print_documents(df, ["source_path", "field", "state", "value", "old_value", "extracted",
+                         "who", "at"])
+    review = int((df["state"] == "review").sum()) if len(df) else 0
+    print(f"\n{len(df)} corrections, {review} to review (the extracted value changed since)")
     return EXIT_OK
 
 
@@ -674,6 +710,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zoom", type=float, default=2.0, help="pixels per point (default 2)")
     p.add_argument("--margin", type=float, default=6.0, help="points around the box")
     p.set_defaults(func=cmd_crop)
+    p = sub.add_parser("correct", help="correct a value (or fill an empty one) for good",
+                       description="The correction is stored in the dataset and laid over "
+                                   "the extracted value on every read, after every later "
+                                   "run, with source = manual. Lists: entries joined by ';'. "
+                                   "An empty VALUE empties the field.")
+    p.add_argument("dataset")
+    p.add_argument("doc", help="a doc_id (or its start), a path or a file name")
+    p.add_argument("field", help="e.g. code, signer_name, issue_date (YYYY-MM-DD)")
+    p.add_argument("value")
+    p.add_argument("--who", default=None, help="who corrects (default: the login name)")
+    p.set_defaults(func=cmd_correct)
+    p = sub.add_parser("corrections", help="the corrections made, and which need review")
+    p.add_argument("dataset")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_corrections)
     p = sub.add_parser("sql", help="run a SQL query over the dataset (DuckDB; tables and views)")
     p.add_argument("dataset")
     p.add_argument("query", help="e.g. \"SELECT kind, count(*) FROM deadlines GROUP BY 1\"")

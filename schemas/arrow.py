@@ -185,6 +185,22 @@ CHECKS = pa.schema(
 )
 DERIVED: dict[str, pa.Schema] = {"links": LINKS, "checks": CHECKS}
 
+# An archivist's corrections, appended by ``vanthu correct`` between runs and never rewritten
+# by a run: the latest per (source_path, field) replaces the extracted value on every read.
+# Not in ALL_TABLES: runs do not pin it, a correction counts from the moment it is made.
+CORRECTIONS = pa.schema(
+    [
+        ("correction_id", pa.string()),
+        ("doc_id", pa.string()),  # of the document as it was corrected
+        ("source_path", pa.string()),
+        ("field", pa.string()),
+        ("old_value", pa.string()),  # JSON of the extracted value corrected (null: was empty)
+        ("value", pa.string()),  # JSON of the value the archivist gave
+        ("who", pa.string()),
+        ("at", pa.timestamp("us", tz=TZ)),
+    ]
+)
+
 
 def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)

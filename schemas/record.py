@@ -41,6 +41,7 @@ class Source(str, Enum):
     SIGNATURE_WIDGET = "signature_widget"
     SIGNATURE_DICT = "signature_dict"
     INFERRED = "inferred"  # not printed where the rules put it: read from the symbol and body
+    MANUAL = "manual"  # an archivist's correction (``vanthu correct``), kept over every re-run
 
 
 BBox = tuple[float, float, float, float]

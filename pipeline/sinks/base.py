@@ -55,8 +55,16 @@ class Sink(Protocol):
     def writer(self, run_id: str) -> SinkWriter:
         """A writer for the run ``run_id``."""
 
-    def read_table(self, table: str, as_of: dt.datetime | str | None = None) -> pa.Table:
-        """One table as the last complete run (finished by ``as_of``) left it."""
+    def read_table(self, table: str, as_of: dt.datetime | str | None = None, *,
+                   corrected: bool = True) -> pa.Table:
+        """One table as the last complete run (finished by ``as_of``) left it, with the
+        corrections laid over ``documents`` and ``fields`` unless not ``corrected``."""
+
+    def add_corrections(self, rows: list[Mapping[str, Any]]) -> None:
+        """Append an archivist's corrections (rows of ``schemas.arrow.CORRECTIONS``)."""
+
+    def read_corrections(self) -> pa.Table:
+        """Every correction ever made."""
 
     def read_latest(self, table: str, source_paths: set[str] | None = None,
                     columns: list[str] | None = None) -> pa.Table:

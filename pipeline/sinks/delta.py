@@ -36,7 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 
-from schemas.arrow import ALL_TABLES, RECORD_TABLES, record_rows
+from pipeline.sinks.corrections import apply_documents, apply_fields, latest
+from schemas.arrow import ALL_TABLES, CORRECTIONS, RECORD_TABLES, record_rows
 from schemas.record import Record
 
 Version = dict[str, int]
@@ -276,14 +277,46 @@ class DeltaSink:
         last = max(done, key=lambda r: r["finished_at"])
         return {k: int(v) for k, v in json.loads(last["versions"]).items()}
 
-    def read_table(self, table: str, as_of: dt.datetime | str | None = None) -> pa.Table:
-        """``table`` as the last complete run (by ``as_of``) left it."""
+    def read_table(self, table: str, as_of: dt.datetime | str | None = None, *,
+                   corrected: bool = True) -> pa.Table:
+        """``table`` as the last complete run (by ``as_of``) left it; ``documents`` and
+        ``fields`` with the archivist's corrections laid over (made by ``as_of`` when it is a
+        time) unless not ``corrected``."""
         if table == "runs":
             return self.runs()
+        if table == "corrections":
+            return self.read_corrections()
         versions = self.pinned(as_of)
         if versions is None or table not in versions:
             return ALL_TABLES[table].empty_table()
-        return self._read(DeltaTable(str(self.path(table)), version=versions[table]), table)
+        tbl = self._read(DeltaTable(str(self.path(table)), version=versions[table]), table)
+        if corrected and table in ("documents", "fields") and self.exists("corrections"):
+            made = self.read_corrections()
+            if isinstance(as_of, dt.datetime):
+                when = as_of if as_of.tzinfo else as_of.replace(tzinfo=dt.timezone.utc)
+                made = made.filter(pc.less_equal(
+                    made.column("at"), pa.scalar(when, made.schema.field("at").type)))
+            last = latest(made)
+            tbl = apply_documents(tbl, last) if table == "documents" else apply_fields(tbl, last)
+        return tbl
+
+    def add_corrections(self, rows: list[Mapping[str, Any]]) -> None:
+        """Append corrections (one commit); a run never rewrites them."""
+        if not self.exists("corrections"):
+            self.path("corrections").mkdir(parents=True, exist_ok=True)
+            DeltaTable.create(str(self.path("corrections")), CORRECTIONS, mode="ignore")
+        write_deltalake(str(self.path("corrections")),
+                        pa.Table.from_pylist([dict(r) for r in rows], schema=CORRECTIONS),
+                        mode="append")
+
+    def read_corrections(self) -> pa.Table:
+        """Every correction ever made, at the table's newest version."""
+        if not self.exists("corrections"):
+            return CORRECTIONS.empty_table()
+        dtable = DeltaTable(str(self.path("corrections")))
+        parts = [pq.read_table(u.removeprefix("file://"), schema=CORRECTIONS)
+                 for u in dtable.file_uris()]
+        return pa.concat_tables(parts) if parts else CORRECTIONS.empty_table()
 
     def read_latest(self, table: str, source_paths: set[str] | None = None,
                     columns: list[str] | None = None) -> pa.Table:
