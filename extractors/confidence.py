@@ -29,13 +29,17 @@ table of ``scripts/eval_scans.py``): a value under :data:`REVIEW` is one to chec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.layout import is_phrase
+from pipeline.layout.numberline import match_number_line, slashes_only
 from pipeline.normalize import fold
 from pipeline.rules import rules
 from schemas.record import Record, Source
+
+_DIGIT_LOOKALIKES = str.maketrans("OoIlÌÍ|", "0011111")  # as the date extractor reads them
 
 CHECKED = 0.97
 UNCHECKED = 0.85
@@ -46,7 +50,10 @@ OCR_SOURCES = {Source.OCR.value, Source.OCR_HANDWRITING.value}
 def _issuer(rec: Record) -> bool:
     """A known phrase (``THỦ TƯỚNG CHÍNH PHỦ``) or a known head ending in a known place
     (``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI``); ``BAN CHÍ ĐẠO 138`` is neither."""
-    issuer = rec.issuer or ""
+    return _known_body(rec.issuer or "")
+
+
+def _known_body(issuer: str) -> bool:
     if is_phrase(issuer):
         return True
     folded = fold(issuer)
@@ -94,27 +101,113 @@ def _name(rec: Record) -> bool:
     return len(words) >= 3 and words[0] in rules().surnames
 
 
+def _issuer_parent(rec: Record) -> bool:
+    """The parent body, by the issuer's own test (``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI``)."""
+    return _known_body(rec.issuer_parent or "")
+
+
+def _numbered(rec: Record) -> bool:
+    """A number the handwriting recogniser's reads agreed on, or one read from a whole number
+    line: ``Số:``, the number, a symbol. Such a line of a scan was read twice (the page and
+    the line cut out, :func:`pipeline.layout.rereads.reread_number`), and a number the two
+    readings differ on is not kept. ``574/UBND-KTTH`` alone on a header line (its ``Số:``
+    lost) was read once and is not vouched for."""
+    prov = rec.provenance.get("number")
+    if rec.number is None or prov is None:
+        return False
+    if prov.source == Source.OCR_HANDWRITING.value:
+        return True  # kept only when two reads of the blank or more gave it
+    text = prov.text.strip()
+    m = match_number_line(text)
+    return bool(m and rules().anchors["number_line_folded"].match(fold(text))
+                and m.group("number") == rec.number and not m.group("junk")
+                and m.group("symbol"))
+
+
+def _code(rec: Record) -> bool:
+    """The code holds the number: both the symbol and the number must be vouched for."""
+    return _symbol(rec) and (rec.number is None or _numbered(rec))
+
+
+def _date_line(rec: Record, field: str) -> re.Match[str] | None:
+    prov = rec.provenance.get(field)
+    if prov is None:
+        return None
+    m = rules().anchors["date_line"].match(slashes_only(prov.text))
+    if m is None or m.group("year") is None or int(m.group("year")) != rec.issue_year:
+        return None
+    month = (m.group("month") or "").translate(_DIGIT_LOOKALIKES)
+    return m if month.isdigit() and int(month) == rec.issue_month else None
+
+
 def _dated(rec: Record) -> bool:
-    return rec.issue_year is not None and rec.provenance.get("issue_year") is not None
+    """The day from a date line read in full (``ngày 06 tháng 01 năm 2025``), or written in
+    by hand and agreed on by the recogniser's reads (the month and year then from the line).
+    A date from other wordings (``13/9/2022``) or a stamp is not vouched for."""
+    if rec.issue_date is None:
+        return False
+    prov = rec.provenance.get("issue_date")
+    if prov is not None and prov.source == Source.OCR_HANDWRITING.value:
+        return _year_month(rec)
+    m = _date_line(rec, "issue_date")
+    day = m.group("day") if m else None
+    return day is not None and int(day) == rec.issue_date.day
+
+
+def _year_month(rec: Record) -> bool:
+    """The year and the month from a date line read in full."""
+    return rec.issue_year is not None and rec.issue_month is not None \
+        and _date_line(rec, "issue_year") is not None
+
+
+def _doc_type(rec: Record) -> bool:
+    """The type from its title spelled exactly (``QUYẾT ĐỊNH``, not the one-edit ``NGHT
+    ĐINH``), or named by the symbol's type code (``QĐ-UBND``)."""
+    r = rules()
+    head = (rec.symbol or "").split("-", 1)[0]
+    by_code = r.type_of_code(head) if head else None
+    if by_code is not None and by_code.name == rec.doc_type:
+        return True
+    prov = rec.provenance.get("doc_type")
+    if prov is None:
+        return False
+    key = re.sub(r"\s+", " ", fold(prov.text)).strip(" .")
+    found = r.type_by_folded.get(key)
+    if found is None:
+        compact = re.sub(r"[^A-Z]", "", key)
+        found = {k.replace(" ", ""): t for k, t in r.type_by_folded.items()}.get(compact)
+    return found is not None and found.name == rec.doc_type
+
+
+def _mark(field: str) -> Callable[[Record], bool]:
+    """``HỎA TỐC`` or ``MẬT``: a known mark, spelled exactly, on a line of its own."""
+    def check(rec: Record) -> bool:
+        prov = rec.provenance.get(field)
+        value = getattr(rec, field)
+        if prov is None or not value:
+            return False
+        marks = rules().urgency if field == "urgency" else rules().secrecy
+        return value in marks and re.sub(r"[\s|\[\]()]+", " ", prov.text).strip() == value
+    return check
 
 
 CHECKS: dict[str, Callable[[Record], bool]] = {
     "issuer": _issuer,
-    "issuer_parent": lambda rec: True,
+    "issuer_parent": _issuer_parent,
     "place": _place,
     "symbol": _symbol,
-    "code": _symbol,
-    "doc_type": lambda rec: True,  # from the type's own title or a known code
-    "doc_type_code": lambda rec: True,
-    "number": lambda rec: True,  # two readings agreed (page and line, or the blank's reads)
+    "code": _code,
+    "doc_type": _doc_type,
+    "doc_type_code": _doc_type,
+    "number": _numbered,
     "issue_date": _dated,
-    "issue_year": _dated,
-    "issue_month": _dated,
+    "issue_year": _year_month,
+    "issue_month": _year_month,
     "signer_title": _title,
     "signing_authority": _authority,
     "signer_name": _name,
-    "urgency": lambda rec: True,
-    "secrecy": lambda rec: True,
+    "urgency": _mark("urgency"),
+    "secrecy": _mark("secrecy"),
 }
 
 

@@ -4,6 +4,10 @@ a name without its family name) no longer come with 0.9 or more."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from extractors.confidence import REVIEW, calibrate
 from schemas.record import Provenance, Record
 from tests.layout.support import ocr_record
@@ -69,3 +73,47 @@ def test_values_from_a_text_layer_keep_their_confidence_and_shared_provenance_is
     assert rec.provenance["symbol"].confidence < REVIEW  # "QĐ": no dash, no known shape
     assert shared.confidence == 0.96
     assert rec.provenance["issuer"].confidence == 1.0
+
+
+def _calibrated(field: str, text: str, source: str = "ocr", **values) -> float:
+    prov = Provenance(page=1, bbox=None, text=text, source=source, confidence=0.96)
+    rec = Record(doc_id="x", source_path="x.pdf", source_format="pdf", **values)
+    rec.provenance[field] = prov
+    for other in values:
+        rec.provenance.setdefault(other, prov)
+    calibrate(rec)
+    return rec.provenance[field].confidence
+
+
+DAY = dict(issue_date=dt.date(2025, 1, 6), issue_year=2025, issue_month=1)
+CASES = [
+    # field, provenance text, values, source: with the evidence, then without it
+    ("number", "Số: 574/UBND-KTTH", dict(number="574", symbol="UBND-KTTH"), "ocr", True),
+    ("number", "574/UBND-KTTH", dict(number="574", symbol="UBND-KTTH"), "ocr", False),
+    ("number", "574", dict(number="574"), "ocr_handwriting", True),
+    ("code", "Số: 574/UBND-KTTH", dict(number="574", symbol="UBND-KTTH",
+                                        code="574/UBND-KTTH", doc_type="Công văn"), "ocr", True),
+    ("code", "574/UBND-KTTH", dict(number="574", symbol="UBND-KTTH", code="574/UBND-KTTH",
+                                    doc_type="Công văn"), "ocr", False),
+    ("issue_date", "Quảng Ngãi, ngày 06 tháng 01 năm 2025", DAY, "ocr", True),
+    ("issue_date", "Quảng Ngãi, 06/01/2025", DAY, "ocr", False),
+    ("issue_year", "Quảng Ngãi, ngày 06 tháng 01 năm 2025", DAY, "ocr", True),
+    ("issue_year", "Quảng Ngãi, 06/01/2025", DAY, "ocr", False),
+    ("doc_type", "QUYẾT ĐỊNH", dict(doc_type="Quyết định"), "ocr", True),
+    ("doc_type", "NGHT ĐINH", dict(doc_type="Nghị định"), "ocr", False),
+    ("doc_type", "Số: 12/NĐ-CP", dict(doc_type="Nghị định", symbol="NĐ-CP"), "ocr", True),
+    ("doc_type", "Số: 12/QĐ-CP", dict(doc_type="Nghị định", symbol="QĐ-CP"), "ocr", False),
+    ("issuer_parent", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+     dict(issuer_parent="ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"), "ocr", True),
+    ("issuer_parent", "BAN CHÍ ĐẠO 138", dict(issuer_parent="BAN CHÍ ĐẠO 138"), "ocr", False),
+    ("urgency", "HỎA TỐC", dict(urgency="HỎA TỐC"), "ocr", True),
+    ("urgency", "HOA TOC", dict(urgency="HỎA TỐC"), "ocr", False),
+    ("secrecy", "MẬT", dict(secrecy="MẬT"), "ocr", True),
+    ("secrecy", "MẬT Số: 12/QĐ-UBND", dict(secrecy="MẬT"), "ocr", False),
+]
+
+
+@pytest.mark.parametrize("field,text,values,source,vouched", CASES)
+def test_each_check_caps_a_value_without_its_evidence(field, text, values, source, vouched):
+    conf = _calibrated(field, text, source, **values)
+    assert (conf >= REVIEW) is vouched, (field, text, conf)
