@@ -25,6 +25,7 @@ fields: a title against its authority). Values from a text layer, a signature di
 a widget keep their confidence. The caps
 were set on the labelled real scans and the scan factory's set together (the calibration
 table of ``scripts/eval_scans.py``): a value under :data:`REVIEW` is one to check.
+That table is in-sample: it measures the caps on the scans they were set on, not on unseen ones.
 """
 
 from __future__ import annotations
