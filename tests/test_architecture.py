@@ -208,9 +208,14 @@ def _declared(specs: list[str]) -> set[str]:
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
 
 
+# used by file, not imported: the handwriting recogniser's model ships inside this wheel and
+# is found with importlib.util.find_spec (importing the package would load cv2 for nothing)
+USED_BY_FILE = {"rapidocr-onnxruntime"}
+
+
 def test_declared_dependencies_are_the_imported_ones():
     imported = _distributions(_third_party([ROOT / p for p in PACKAGES]))
-    assert imported == _declared(PYPROJECT["dependencies"])
+    assert imported | USED_BY_FILE == _declared(PYPROJECT["dependencies"])
 
 
 @pytest.mark.parametrize("folder", ["tests", "bench", "scripts", "notebooks"])

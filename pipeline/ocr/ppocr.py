@@ -19,6 +19,7 @@ runs pages in parallel).
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -34,14 +35,18 @@ MIN_WIDTH = 320  # the model's input width for a short line; shorter crops are p
 @lru_cache(maxsize=1)
 def model_path() -> Path:
     """The recognition model inside the installed ``rapidocr_onnxruntime`` package."""
+    # found, not imported: importing the package loads RapidOCR and cv2 (about 60 MiB a
+    # worker) for nothing, since only its model file is used
     try:
-        import rapidocr_onnxruntime
-    except ImportError as exc:
+        spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
         raise OcrUnavailable(
             "the handwriting recogniser needs rapidocr_onnxruntime "
             "(pip install rapidocr_onnxruntime)"
-        ) from exc
-    path = Path(rapidocr_onnxruntime.__file__).parent / "models" / MODEL_NAME
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / MODEL_NAME
     if not path.exists():
         raise OcrUnavailable(f"rapidocr_onnxruntime has no {MODEL_NAME}")
     return path
