@@ -101,7 +101,9 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
             words = reread_number(engine, image, words)
             words = reread_names(engine, image, words, settings.dpi)
             words += read_marks(engine, rendered, words)  # a red "HỎA TỐC" before the ink goes
-            if digits is not None:
+            # the number and the date lines are on the first page (Nghị định 30/2020,
+            # Phụ lục I): the blanks are looked for there and nowhere else
+            if digits is not None and job.page_no == 1:
                 words += read_blanks(digits, rendered, words, image.info.get("deskew", 0.0))
             cache.put(key, words)
         progress.page_done()

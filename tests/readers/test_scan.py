@@ -77,3 +77,42 @@ def test_scan_without_ocr_says_so():
 ])
 def test_a_text_layer_is_usable_with_enough_letters_and_few_broken_glyphs(text, usable):
     assert usable_text([Line(text=text)]) is usable
+
+
+def test_the_handwritten_blanks_are_looked_for_on_the_first_page_only(tmp_path, monkeypatch):
+    """The number and the date lines are on page 1: page 2 costs the recogniser nothing."""
+    from PIL import Image
+
+    from pipeline.ocr import OcrSettings
+    from pipeline.readers import scan
+
+    class Fake:
+        name = "fake"
+
+        def version(self) -> str:
+            return "1"
+
+        def read(self, image, mode):
+            return []
+
+    pages: list[int] = []
+
+    def blanks(digits, rendered, words, angle):
+        pages.append(rendered.info["page"])
+        return []
+
+    monkeypatch.setattr(scan, "read_blanks", blanks)
+    for name in ("reread_number", "reread_names"):
+        monkeypatch.setattr(scan, name, lambda engine, image, words, *rest: words)
+    monkeypatch.setattr(scan, "read_marks", lambda engine, rendered, words: [])
+
+    def job(page_no: int) -> scan.PageJob:
+        def image():
+            img = Image.new("L", (200, 300), 255)
+            img.info["page"] = page_no
+            return img
+        return scan.PageJob(page_no, f"page-{page_no}", image, 1.0)
+
+    results = scan.ocr_pages([job(1), job(2)], Fake(), OcrSettings(), str(tmp_path), 1, Fake())
+    assert sorted(results) == [1, 2]
+    assert pages == [1]
