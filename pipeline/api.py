@@ -248,6 +248,7 @@ class RunReport:
     failures: list[dict[str, str]] = field(default_factory=list)
     skipped_files: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the run finished, but not all of it
     set_aside: list[str] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)  # litter of a killed run, deleted
     commits: int = 0  # batches committed
@@ -372,17 +373,46 @@ def ingest(
         raise
     finally:
         report.finished_at = _now()
-        if report.state == "complete" and report.commits:
-            dataset.tidy()
-        versions = dataset.versions_now() if report.state == "complete" else None
         try:
-            dataset.record_run(_run_row(report, versions))
+            unfinished = _finish(report, dataset)
         finally:
-            dataset.write_run_log(run_id, report.as_dict())
-            lock.release()
+            try:
+                dataset.write_run_log(run_id, report.as_dict())
+            finally:
+                lock.release()
+    if unfinished is not None:
+        raise unfinished
     if report.seen == 0 and not listing.skipped:
         raise InputError(str(out), "no input files: " + "; ".join(listing.problems))
     return report
+
+
+def _finish(report: RunReport, dataset: Sink) -> Exception | None:
+    """Tidy the tables and add the run's row; what fails here is a warning of the run log
+    rather than a held lock and a lost log. Returns the error when a complete run could not
+    be recorded (readers then still read the run before)."""
+    if report.state == "complete" and report.commits:
+        try:
+            dataset.tidy()
+        except Exception as exc:  # only for speed: the run's data is whole without it
+            report.warnings.append(f"the tables could not be tidied: {exc!r}")
+    versions = None
+    unfinished: Exception | None = None
+    if report.state == "complete":
+        try:
+            versions = dataset.versions_now()
+        except Exception as exc:
+            unfinished = exc
+            report.warnings.append(f"the tables' versions could not be read: {exc!r}")
+            report.state, report.error = "crashed", repr(exc)
+    try:
+        dataset.record_run(_run_row(report, versions))
+    except Exception as exc:
+        report.warnings.append(f"the run could not be added to the runs table: {exc!r}")
+        if report.state == "complete":
+            unfinished = exc
+            report.state, report.error = "crashed", repr(exc)
+    return unfinished
 
 
 def _run_row(report: RunReport, versions: dict[str, int] | None) -> dict[str, Any]:

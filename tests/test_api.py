@@ -345,3 +345,45 @@ def test_records_a_killed_run_left_without_a_files_row_are_dropped(tmp_path):
     for table in ("documents", "fields", "pages"):
         assert str(src / "cv-1.txt") not in set(
             sink.read_latest(table).column("source_path").to_pylist()), table
+
+
+def test_a_failure_while_finishing_a_run_still_releases_the_lock_and_logs(tmp_path,
+                                                                          monkeypatch):
+    import json
+
+    import filelock
+
+    from pipeline.sinks.delta import DeltaSink
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "cv-0.txt").write_text("Số: 0/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    out = tmp_path / "ds"
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(DeltaSink, "tidy", broken)
+    report = ingest([src], out)
+    log = json.loads((out / "_runs" / f"{report.run_id}.json").read_text("utf-8"))
+    assert log["state"] == "complete" and "disk full" in log["warnings"][0]
+    assert len(read_dataset(out)) == 1
+    (src / "cv-1.txt").write_text("Số: 1/UBND-VP\nKính gửi: Sở Nội vụ\n", "utf-8")
+    import pipeline.api as api
+
+    finish = api._finish
+
+    def finish_broken(report, dataset):  # the versions cannot be read once the work is done
+        monkeypatch.setattr(DeltaSink, "versions_now", broken)
+        return finish(report, dataset)
+
+    monkeypatch.setattr(api, "_finish", finish_broken)
+    with pytest.raises(OSError, match="disk full") as stopped:
+        ingest([src], out)
+    lock = filelock.FileLock(str(out / ".lock"))
+    lock.acquire(timeout=0)  # released though the run's frames are still alive
+    lock.release()
+    logs = [json.loads(p.read_text("utf-8")) for p in (out / "_runs").glob("*.json")]
+    last = max(logs, key=lambda r: r["started_at"])
+    assert last["state"] == "crashed" and "disk full" in last["warnings"][-1]
+    assert stopped.value is not None and len(read_dataset(out)) == 1
