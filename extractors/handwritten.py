@@ -95,6 +95,8 @@ class HandwrittenExtractor:
                     rec.set("code", "/" + rec.code.split("/", 1)[1], rec.provenance.get("code"))
             return
         if not rec.code or not rec.code.startswith("/"):
+            rec.warnings.append(f"handwritten number {read.value!r} read, but no symbol was "
+                                f"found to number ({rec.code!r}); left empty")
             return
         prov = provenance_of(read)
         rec.set("number", read.value, prov)

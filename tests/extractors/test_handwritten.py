@@ -126,3 +126,10 @@ def test_a_number_stamped_by_a_signature_widget_keeps_precedence():
     run_extractors(Context(doc=doc, zones=zone(doc), record=rec))
     assert (rec.number, rec.code) == ("11", "11/TB-UBND")
     assert rec.provenance["number"].source == "signature_widget"
+
+
+def test_a_number_agreed_on_without_a_symbol_is_dropped_and_says_so():
+    rec = record("Số: §†4/", "Quảng Ngãi, ngày 04 tháng 02 năm 2025",  # a symbol lost
+                 [hand("number", "574", 125)])
+    assert (rec.number, rec.code) == (None, None)
+    assert any("574" in w and "no symbol" in w for w in rec.warnings), rec.warnings
