@@ -53,6 +53,10 @@ def _tables(out) -> dict[str, list]:
         "documents": rows("documents", ("ingested_at",)),
         "fields": rows("fields"),
         "signatures": rows("signatures"),
+        "pages": rows("pages"),
+        "tasks": rows("tasks"),
+        "links": rows("links"),
+        "checks": rows("checks"),
         "files": rows("files", ("first_seen", "last_seen", "run_id", "deleted_at")),
     }
 
@@ -76,6 +80,19 @@ def _wait_for_commits(table, n: int, proc: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while (not table.exists() or _commits(table) < before + n) and proc.poll() is None:
         assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def _wait_for_holder(out, proc: subprocess.Popen) -> None:
+    """Until the lock holder file names ``proc`` (it then holds the dataset's lock)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if json.loads((out / ".lock-holder").read_text("utf-8"))["pid"] == proc.pid:
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, "the run never held it"
         time.sleep(0.01)
 
 
@@ -129,7 +146,7 @@ def test_killed_at_several_moments_then_run_again_equals_one_clean_run(archive, 
 def test_two_runs_at_once_one_exits_3(archive, tmp_path):
     out = tmp_path / "ds"
     first = _start(archive, out)
-    time.sleep(1.5)
+    _wait_for_holder(out, first)
     second = _start(archive, out)
     assert second.wait(timeout=60) == 3
     err = second.stderr.read().decode()
