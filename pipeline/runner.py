@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import stat
 from collections.abc import Callable
@@ -86,8 +87,17 @@ def _small_file(path: str, limit: int = 256 << 20) -> bytes | None:
 
 
 def page_count(data: bytes) -> int | None:
-    """Pages of a PDF, counted from its page tree without reading any page (None when the
-    bytes are no PDF or it cannot be opened: the reader then says why)."""
+    """Pages of a PDF, counted from its page tree without reading any page, or frames of a
+    multi-page TIFF, counted from its directories without decoding one (None for other
+    bytes or when they cannot be opened: the reader then says why)."""
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        from PIL import Image  # opened lazily: only the directories are read
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                return int(getattr(image, "n_frames", 1))
+        except Exception:
+            return None
     if sniff(data) != "pdf":
         return None
     try:

@@ -387,3 +387,18 @@ def test_a_failure_while_finishing_a_run_still_releases_the_lock_and_logs(tmp_pa
     last = max(logs, key=lambda r: r["started_at"])
     assert last["state"] == "crashed" and "disk full" in last["warnings"][-1]
     assert stopped.value is not None and len(read_dataset(out)) == 1
+
+
+def test_max_pages_counts_the_frames_of_a_multi_page_tiff(tmp_path):
+    from PIL import Image
+
+    from pipeline.runner import page_count, process_bytes
+
+    path = tmp_path / "scan.tif"
+    frames = [Image.new("L", (64, 64), 255) for _ in range(3)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    data = path.read_bytes()
+    assert page_count(data) == 3
+    rec = process_bytes(str(path), data, max_pages=2)
+    assert rec.status.value == "failed" and "3 pages" in rec.errors[0]
+    assert "--max-pages" in rec.errors[0]
