@@ -9,6 +9,7 @@
     vanthu crop DATASET DOC FIELD --out F.png the box of a field cut out of its page
     vanthu correct DATASET DOC FIELD VALUE    a correction that every read and run keeps
     vanthu corrections DATASET                the corrections, and which need a new look
+    vanthu export DATASET --format csv|jsonl|xlsx --out FILE   the data out, corrected
     vanthu sql DATASET "SELECT …"             a query over the dataset's tables and views
     vanthu check DATASET                      the Nghị định 30/2020 rules each record breaks
 
@@ -570,6 +571,20 @@ def cmd_corrections(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from pipeline.export import export
+
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "export")
+    if args.format == "xlsx" and args.table != "documents":
+        print("vanthu export: an Excel file holds every table, one sheet each; --table is "
+              "for csv and jsonl", file=sys.stderr)
+        return EXIT_ERROR
+    counts = export(args.dataset, args.format, args.out, table=args.table)
+    print(f"{args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()))
+    return EXIT_OK
+
+
 def _print_frame(df, fmt: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "csv":
@@ -721,6 +736,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value")
     p.add_argument("--who", default=None, help="who corrects (default: the login name)")
     p.set_defaults(func=cmd_correct)
+    p = sub.add_parser("export", help="the dataset with its corrections as CSV, JSON Lines "
+                                      "or Excel (one sheet per table)")
+    p.add_argument("dataset")
+    p.add_argument("--format", choices=("csv", "jsonl", "xlsx"), required=True)
+    p.add_argument("--out", required=True, help="the file to write")
+    p.add_argument("--table", default="documents",
+                   choices=("documents", "fields", "signatures", "pages", "tasks", "links",
+                            "checks", "corrections"),
+                   help="the table of a csv or jsonl export (default: documents)")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("corrections", help="the corrections made, and which need review")
     p.add_argument("dataset")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")

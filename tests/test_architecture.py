@@ -143,10 +143,12 @@ ALLOWED: dict[str, set[str]] = {
                      "pipeline.query"},
     # an archivist's corrections: stored through the sink, found through the API's reads
     "pipeline.corrections": {"schemas", "pipeline.sinks", "pipeline.api"},
+    # the data out as CSV, JSON Lines, Excel, read through the API (corrections applied)
+    "pipeline.export": {"schemas", "pipeline.api", "pipeline.corrections"},
     # pages and boxes as images for the archivist (crop, the review page)
     "pipeline.review": {"schemas"},
     "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options", "pipeline.query",
-                     "pipeline.review", "pipeline.corrections"},
+                     "pipeline.review", "pipeline.corrections", "pipeline.export"},
     "pipeline": {"pipeline.api"},  # the package's lazy face
 }
 
