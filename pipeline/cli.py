@@ -10,6 +10,7 @@
     vanthu correct DATASET DOC FIELD VALUE    a correction that every read and run keeps
     vanthu corrections DATASET                the corrections, and which need a new look
     vanthu export DATASET --format csv|jsonl|xlsx --out FILE   the data out, corrected
+    vanthu review DATASET                     a local web page to check and correct values
     vanthu sql DATASET "SELECT …"             a query over the dataset's tables and views
     vanthu check DATASET                      the Nghị định 30/2020 rules each record breaks
 
@@ -50,6 +51,7 @@ from pipeline.api import (
     terminate_on_sigterm,
 )
 from pipeline.options import Options
+from pipeline.review.select import select_documents
 from schemas.record import Record
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_LOCKED = 0, 1, 2, 3
@@ -454,36 +456,6 @@ def cmd_summary(args) -> int:
     return 0
 
 
-def select_documents(docs: pd.DataFrame, fields: pd.DataFrame, *, status: str | None = None,
-                     empty: str | None = None, below: float | None = None,
-                     source: str | None = None) -> pd.DataFrame:
-    """The documents an archivist asks for: by ``status`` (``failed``), with the field
-    ``empty`` left blank (``signer_name``), with a value read at a confidence ``below`` a
-    threshold, or with a value read from ``source`` (``ocr``, ``ocr_handwriting``). The
-    conditions add up; ``reason`` says which values matched."""
-    out = docs.copy()
-    out["reason"] = ""
-    if status:
-        out = out[out["status"] == status]
-    if empty:
-        have = set(fields.loc[fields["field"] == empty, "source_path"])
-        out = out[~out["source_path"].isin(have)]
-        out["reason"] = f"{empty} empty"
-    for cond, mask in (("below", None if below is None else fields["confidence"] < below),
-                       ("source", None if source is None else fields["source"] == source)):
-        if mask is None:
-            continue
-        hit = fields[mask.fillna(False).astype(bool)]
-        why: dict[str, list[str]] = {}
-        for path, name, conf in zip(hit["source_path"], hit["field"], hit["confidence"],
-                                    strict=True):
-            why.setdefault(path, []).append(f"{name} {conf:.2f}" if cond == "below" else name)
-        out = out[out["source_path"].isin(set(why))]
-        out["reason"] = [", ".join(p for p in (r, *why[sp]) if p)
-                         for r, sp in zip(out["reason"], out["source_path"], strict=True)]
-    return out
-
-
 def cmd_list(args) -> int:
     if not is_dataset(args.dataset):
         return _no_dataset(args.dataset, "list")
@@ -582,6 +554,15 @@ def cmd_export(args) -> int:
         return EXIT_ERROR
     counts = export(args.dataset, args.format, args.out, table=args.table)
     print(f"{args.out}: " + ", ".join(f"{k} {v} rows" for k, v in counts.items()))
+    return EXIT_OK
+
+
+def cmd_review(args) -> int:
+    from pipeline.review.app import serve
+
+    if not is_dataset(args.dataset):
+        return _no_dataset(args.dataset, "review")
+    serve(args.dataset, port=args.port, who=args.who)
     return EXIT_OK
 
 
@@ -746,6 +727,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "checks", "corrections"),
                    help="the table of a csv or jsonl export (default: documents)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("review", help="a web page on 127.0.0.1 to check each value against "
+                                      "its page and correct it")
+    p.add_argument("dataset")
+    p.add_argument("--port", type=int, default=0, help="default: any free port (printed)")
+    p.add_argument("--who", default=None, help="who corrects (default: the login name)")
+    p.set_defaults(func=cmd_review)
     p = sub.add_parser("corrections", help="the corrections made, and which need review")
     p.add_argument("dataset")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")

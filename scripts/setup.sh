@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: fonts for the generated samples, and Tesseract with its Vietnamese data
 # for scanned pages and images.
-DEBIAN_PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-vie)
+DEBIAN_PACKAGES=(fonts-dejavu-core tesseract-ocr tesseract-ocr-vie chromium chromium-driver)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

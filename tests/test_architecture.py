@@ -145,8 +145,8 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline.corrections": {"schemas", "pipeline.sinks", "pipeline.api"},
     # the data out as CSV, JSON Lines, Excel, read through the API (corrections applied)
     "pipeline.export": {"schemas", "pipeline.api", "pipeline.corrections"},
-    # pages and boxes as images for the archivist (crop, the review page)
-    "pipeline.review": {"schemas"},
+    # pages and boxes as images for the archivist (crop), the filters, the review page
+    "pipeline.review": {"schemas", "pipeline.api", "pipeline.corrections"},
     "pipeline.cli": {"schemas", "pipeline.api", "pipeline.options", "pipeline.query",
                      "pipeline.review", "pipeline.corrections", "pipeline.export"},
     "pipeline": {"pipeline.api"},  # the package's lazy face
