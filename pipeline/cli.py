@@ -50,6 +50,7 @@ from pipeline.api import (
     read_dataset,
     terminate_on_sigterm,
 )
+from pipeline.corrections import CorrectionError
 from pipeline.options import Options
 from pipeline.review.select import select_documents
 from schemas.record import Record
@@ -365,28 +366,11 @@ def _no_dataset(path: str, command: str) -> int:
     return EXIT_ERROR
 
 
-class _NotFound(Exception):
-    pass
-
-
 def find_document(docs: pd.DataFrame, doc: str) -> pd.Series:
-    """The one row of ``docs`` that ``doc`` names: a ``doc_id`` or its first characters (as
-    ``show`` prints them), a path as stored or as given, or a file name
-    (``cv-sxd-1204.pdf``) when only one document has it."""
-    resolved = os.path.realpath(doc)
-    paths = docs["source_path"].astype(str)
-    for mask in (docs["doc_id"] == doc, paths == doc, paths == resolved,
-                 docs["doc_id"].astype(str).str.startswith(doc) if len(doc) >= 6 else None,
-                 paths.str.endswith(os.sep + doc)):
-        if mask is None:
-            continue
-        hits = docs[mask]
-        if len(hits) == 1:
-            return hits.iloc[0]
-        if len(hits) > 1:
-            raise _NotFound(f"{doc!r} names {len(hits)} documents: "
-                            + ", ".join(hits["source_path"].astype(str)[:5]))
-    raise _NotFound(f"no document {doc!r} in the dataset")
+    """The one row of ``docs`` that ``doc`` names (:func:`pipeline.corrections.find`)."""
+    from pipeline.corrections import find
+
+    return pd.Series(find(docs, doc))
 
 
 def show_stored(doc: pd.Series, fields: pd.DataFrame, out=None) -> None:
@@ -428,7 +412,7 @@ def cmd_show(args) -> int:
         docs = read_dataset(args.file)
         try:
             doc = find_document(docs, args.doc)
-        except _NotFound as exc:
+        except CorrectionError as exc:
             print(f"vanthu show: {exc}", file=sys.stderr)
             return EXIT_FAILED
         fields = read_dataset(args.file, "fields")
@@ -480,7 +464,7 @@ def cmd_crop(args) -> int:
         return _no_dataset(args.dataset, "crop")
     try:
         doc = find_document(read_dataset(args.dataset), args.doc)
-    except _NotFound as exc:
+    except CorrectionError as exc:
         print(f"vanthu crop: {exc}", file=sys.stderr)
         return EXIT_FAILED
     fields = read_dataset(args.dataset, "fields")
