@@ -190,6 +190,10 @@ def _cell(value) -> str:
     return str(value)
 
 
+# columns whose values mean nothing once shortened, and the width they may claim at most
+_WHOLE = {"status": 7, "issue_date": 10, "code": 22, "doc_type_code": 5, "number": 8}
+
+
 def print_documents(df, columns: Sequence[str], out=None, title: str | None = None) -> None:
     """The rows of ``df`` as a table that fits the terminal: the path column folds (never
     cut), the others are shortened with an ellipsis when the width runs out."""
@@ -203,16 +207,20 @@ def print_documents(df, columns: Sequence[str], out=None, title: str | None = No
     prefix = shared_folder(paths)
     table = Table(title=title, box=None, show_edge=False, pad_edge=False)
     longest = max(len(p) - len(prefix) for p in paths)
+    cells = {name: [_cell(v) for v in df[name]] for name in columns if name != "source_path"}
     for name in columns:
         if name == "source_path":  # whole names first: folded over lines only when too long
             table.add_column("path", overflow="fold",
-                             width=min(longest, max(16, console.width // 2)))
+                             width=min(longest, max(16, console.width * 2 // 5)))
         elif name == "reason":
             table.add_column(name, overflow="fold")
+        elif name in _WHOLE:  # a status, a date or a code cut short says nothing: kept whole
+            width = max([len(name), *map(len, cells[name])])
+            table.add_column(name, no_wrap=True, min_width=min(width, _WHOLE[name]))
         else:
             table.add_column(name, overflow="ellipsis", no_wrap=True, min_width=4)
-    for (_, row), path in zip(df.iterrows(), paths, strict=True):
-        table.add_row(*[path[len(prefix):] if name == "source_path" else _cell(row[name])
+    for i, path in enumerate(paths):
+        table.add_row(*[path[len(prefix):] if name == "source_path" else cells[name][i]
                         for name in columns])
     if prefix:
         console.print(f"paths under {prefix}", overflow="fold")

@@ -127,6 +127,9 @@ def test_summary_fits_the_terminal_and_keeps_names_whole(dataset, capsys, monkey
         if width == 100:
             assert [line.split()[0] for line in rows] == [
                 "cv-sxd-1204.pdf", "empty.pdf", "tb-vp-blank.pdf"]
+        # a status, a code or a date shortened would say nothing: they stay whole
+        text = "\n".join(rows)
+        assert "1204/SXD-QLN" in text and "2025-03-15" in text and "failed" in text
 
 
 def test_version_is_the_installed_one(capsys):
