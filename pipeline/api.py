@@ -53,7 +53,7 @@ from pipeline.runner import (
     pipeline_version,
     process_file,
 )
-from pipeline.sinks import DEFAULT_SINK, Sink, open_sink
+from pipeline.sinks import DEFAULT_SINK, Sink, open_sink, read_live
 from schemas.arrow import ALL_TABLES, RECORD_TABLES
 from schemas.record import Record, Status
 
@@ -689,14 +689,7 @@ def read_table(out: str | os.PathLike[str], table: str = "documents", *, as_of: 
     ``include_deleted``."""
     if table not in ALL_TABLES:
         raise KeyError(f"unknown table {table!r}; known: {', '.join(ALL_TABLES)}")
-    dataset = open_sink(out, sink)
-    tbl = dataset.read_table(table, as_of)
-    if table in RECORD_TABLES and not include_deleted and tbl.num_rows:
-        files = dataset.read_table("files", as_of)
-        gone = files.filter(pc.is_valid(files.column("deleted_at"))).column("path")
-        if len(gone):
-            tbl = tbl.filter(pc.invert(pc.is_in(tbl.column("source_path"), value_set=gone)))
-    return tbl
+    return read_live(open_sink(out, sink), table, as_of, include_deleted)
 
 
 def read_dataset(out: str | os.PathLike[str], table: str = "documents", *, as_of: AsOf = None,

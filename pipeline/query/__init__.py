@@ -30,12 +30,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.checks import checks_table
 from pipeline.links import links_table
-from pipeline.sinks import DEFAULT_SINK, open_sink
-from schemas.arrow import ALL_TABLES, DERIVED, RECORD_TABLES
+from pipeline.sinks import DEFAULT_SINK, open_sink, read_live
+from schemas.arrow import ALL_TABLES, DERIVED
 
 AsOf = Any  # a datetime, a run id, or None
 
@@ -102,14 +101,7 @@ NULLABLE_DTYPES = {
 
 def _read(out: str | os.PathLike[str], table: str, as_of: AsOf, include_deleted: bool,
           sink: str) -> pa.Table:
-    dataset = open_sink(out, sink)
-    tbl = dataset.read_table(table, as_of)
-    if table in RECORD_TABLES and not include_deleted and tbl.num_rows:
-        files = dataset.read_table("files", as_of)
-        gone = files.filter(pc.is_valid(files.column("deleted_at"))).column("path")
-        if len(gone):
-            tbl = tbl.filter(pc.invert(pc.is_in(tbl.column("source_path"), value_set=gone)))
-    return tbl
+    return read_live(open_sink(out, sink), table, as_of, include_deleted)
 
 
 def _value_text(fields: pa.Table) -> pa.Table:
