@@ -109,6 +109,9 @@ class Found:
 class Listing:
     files: list[Found] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)  # path, reason
+    # a skipped path's own bytes by its shown form: a name that is not UTF-8 is shown escaped
+    # (``b\\xf4n.pdf``), and the manifest keeps what is really on disk
+    skipped_bytes: dict[str, bytes] = field(default_factory=dict)
     unlisted: list[str] = field(default_factory=list)  # folders that could not be read
     roots: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -150,7 +153,9 @@ def discover(paths: Iterable[str | os.PathLike[str]], *, include: list[str] | No
     seen_files: set[str] = set()
 
     def skip(path: str, reason: str) -> None:
-        out.skipped.append({"path": display_path(path), "reason": reason})
+        shown = display_path(path)
+        out.skipped.append({"path": shown, "reason": reason})
+        out.skipped_bytes[shown] = os.fsencode(path)
 
     def add(path: str, root: str, st: os.stat_result, real: str | None = None) -> None:
         real = real or os.path.realpath(path)
@@ -503,7 +508,8 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
         report.skipped += 1
         report.skipped_files.append(s)
         old = manifest.get(s["path"])
-        writer.mark(_file_row(s["path"], os.fsencode(s["path"]), "", None, now, old,
+        raw = listing.skipped_bytes.get(s["path"], os.fsencode(s["path"]))
+        writer.mark(_file_row(s["path"], raw, "", None, now, old,
                               report.run_id, version, status="skipped", error=s["reason"]))
     for key, old in manifest.items():
         if key in found_keys or old["deleted_at"] is not None or old["status"] == "skipped":

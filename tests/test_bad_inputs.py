@@ -98,6 +98,10 @@ def test_hostile_files_each_get_one_skipped_or_failed_record(tmp_path):
     raw = os.fsencode(str(folder)) + b"/C\xf4ng v\xe3n.txt"
     with open(raw, "wb") as fh:
         fh.write((SAMPLES / "generated" / "cv-sxd-1204.txt").read_bytes())
+    # a list saved beside it under a name in the same old code page: skipped, not a document
+    raw_skipped = os.fsencode(str(folder)) + b"/b\xe1o c\xe1o.csv"
+    with open(raw_skipped, "wb") as fh:
+        fh.write(b"so,ngay\n")
     deep = str(folder)
     while len(deep) < 5000:
         deep += "/" + "thư-mục-" * 20
@@ -131,6 +135,8 @@ def test_hostile_files_each_get_one_skipped_or_failed_record(tmp_path):
     files = read_dataset(tmp_path / "ds", "files")
     stored = files.loc[files.path.str.endswith("n.txt"), "path_bytes"].iloc[0]
     assert stored == raw  # the name's bytes, kept exactly
+    skipped = files.loc[files.path.str.endswith("o.csv"), "path_bytes"].iloc[0]
+    assert skipped == raw_skipped  # a skipped file's too, not the escaped name shown
     assert ingest([folder], tmp_path / "ds").processed == 0
 
 
