@@ -360,6 +360,7 @@ def ingest(
                          "; ".join(empty) + " (is it mounted? nothing was changed)")
     lock = _lock(out, wait, run_id)
     dataset = open_sink(out, sink)
+    dataset.close_dead_run_logs()  # the lock is ours: a log still "running" is a dead run's
     dataset.write_run_log(run_id, report.as_dict())  # "running": a hung run can be seen
     try:
         report.swept = dataset.sweep(since=_last_start(dataset))

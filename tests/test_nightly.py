@@ -141,6 +141,10 @@ def test_killed_at_several_moments_then_run_again_equals_one_clean_run(archive, 
     sink = open_sink(out)
     assert sink.sweep() == []  # nothing a killed run wrote is left lying around
     assert not list((out / "_runs").glob(".*"))
+    # each run killed with -9 is said so in its log by the run after it, none left "running"
+    states = [json.loads(f.read_text("utf-8"))["state"] for f in (out / "_runs").glob("*.json")]
+    assert "running" not in states
+    assert states.count("killed") == sum(how != "term" for _, _, how in kills)
 
 
 def test_two_runs_at_once_one_exits_3(archive, tmp_path):

@@ -100,3 +100,7 @@ class Sink(Protocol):
 
     def write_run_log(self, run_id: str, report: Mapping[str, Any]) -> Path:
         """Store what a run did as a readable log; returns where."""
+
+    def close_dead_run_logs(self) -> list[str]:
+        """Mark ``killed`` the logs still saying ``running``; called by the run holding the
+        dataset's lock, so no other run is alive. Returns their run ids."""

@@ -179,6 +179,21 @@ class DeltaSink:
         os.replace(tmp, path)
         return path
 
+    def close_dead_run_logs(self) -> list[str]:
+        """A run killed with ``kill -9`` leaves its log saying ``running``; the next run (which
+        holds the lock, so that run is gone) says ``killed`` there instead."""
+        closed = []
+        for path in sorted((self.root / "_runs").glob("*.json")):
+            try:
+                log = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(log, dict) and log.get("state") == "running":
+                log["state"] = "killed"
+                self.write_run_log(path.stem, log)
+                closed.append(path.stem)
+        return closed
+
     def tidy(self, max_files: int = 64) -> None:
         """Keep reading fast as runs add up: compact a table of more than ``max_files`` data
         files into fewer (the old ones stay for the history until vacuumed) and checkpoint
