@@ -33,7 +33,7 @@ from schemas.record import Provenance, Signature, Source
 
 ISO = re.compile(
     r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ](?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?"
+    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?(?![\d:])"
 )
 
 

@@ -126,7 +126,7 @@ def test_describe_conflict(cms, expected):
 
 
 # a stamp's time in each zone spelling; the stamp grammar (rules' stamp_time) and ISO lines
-# take +hh:mm, +hhmm and Z, and a time without a zone is Vietnam time
+# take +hh:mm, +hhmm, +hh and Z, and a time without a zone is Vietnam time
 STAMP_TIMES = [
     ("09.01.2025 10:21:11 +07:00", dt.datetime(2025, 1, 9, 10, 21, 11, tzinfo=VN)),
     ("09.01.2025 10:21:11 +0700", dt.datetime(2025, 1, 9, 10, 21, 11, tzinfo=VN)),
@@ -136,12 +136,8 @@ STAMP_TIMES = [
     ("09.01.2025 10:21:11", dt.datetime(2025, 1, 9, 10, 21, 11, tzinfo=VN)),
     ("09/01/2025 10:21", dt.datetime(2025, 1, 9, 10, 21, tzinfo=VN)),
     ("31.02.2025 10:21:11 +07:00", None),  # no such day
-    pytest.param(
-        "08.01.2025 22:21:11 -05", dt.datetime(2025, 1, 8, 22, 21, 11,
-                                               tzinfo=dt.timezone(dt.timedelta(hours=-5))),
-        marks=pytest.mark.xfail(strict=True, reason="the rules' stamp_time takes no zone of "
-                                "hours alone: -05 is left out and the time read as +07:00"),
-    ),
+    ("08.01.2025 22:21:11 -05",
+     dt.datetime(2025, 1, 8, 22, 21, 11, tzinfo=dt.timezone(dt.timedelta(hours=-5)))),
 ]
 
 
@@ -159,6 +155,8 @@ ISO_TIMES = [
     ("2021-05-06 01:40:32-0500",
      dt.datetime(2021, 5, 6, 1, 40, 32, tzinfo=dt.timezone(dt.timedelta(hours=-5)))),
     ("2021-05-06T13:40:32", dt.datetime(2021, 5, 6, 13, 40, 32, tzinfo=VN)),
+    ("2021-05-06T01:40:32-05",
+     dt.datetime(2021, 5, 6, 1, 40, 32, tzinfo=dt.timezone(dt.timedelta(hours=-5)))),
 ]
 
 
