@@ -8,8 +8,12 @@ thông báo và cập nhật cho ITU.`` → 2021-06-04 and that sentence. Cues: 
 has no date to give and is left out.
 
 Each date has a kind (``tasks.yaml``): ``action`` (a deadline to meet), ``cutoff`` (``giấy
-phép đã cấp trước ngày 01/7/2014``: a legal cut-off, said by a past-tense word before the cue
-or by a date before the letter's own) or ``effective`` (``có hiệu lực từ ngày 01/7/2024``).
+phép đã cấp trước ngày 01/7/2014``, ``quy trình … được tái cấu trúc và công bố … trước ngày
+01 tháng 01 năm 2026``: a legal cut-off, said by a participle of issuing before the cue, by
+``từ ngày … trở về trước``, or by a date before the letter's own), ``effective`` (``có hiệu
+lực từ ngày 01/7/2024``) or ``expiry`` (``có hiệu lực thi hành kể từ ngày 26 tháng 01 năm
+2026 đến hết ngày 28 tháng 02 năm 2027``, ``hết hiệu lực kể từ ngày …``): the grammar of the
+clause decides, the date only when the words say nothing.
 The task is the sentence without the cue and its date; the assignee the body a verb hands it
 to: ``Giao Sở Nội vụ hoàn thành việc rà soát … trước ngày 30/9/2025`` → ``Sở Nội vụ``
 (``snv@ha-noi`` in a letter of Hà Nội).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.base import Context, date_from_match, provenance
@@ -33,22 +38,87 @@ from schemas.record import Deadline, DeadlineKind, Record
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _alternation(words: tuple[str, ...]) -> str:
+    """Words as one pattern, longest first, any space between their syllables."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(r"\s+".join(map(re.escape, w.lower().split())) for w in ordered)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    effective: re.Pattern[str]  # "có hiệu lực … từ ngày <date>"
+    expiry: re.Pattern[str]  # "hết hiệu lực … từ ngày <date>"
+    span: re.Pattern[str]  # "từ ngày <date> trở về trước"
+    join_end: re.Pattern[str]  # the clause ends with "đến" before the cue
+    join_start: re.Pattern[str]  # the cue is "đến hết"
+    validity: re.Pattern[str]  # "hiệu lực", "áp dụng", "được thực hiện"
+    passive: re.Pattern[str]  # "được … công bố", "đã cấp"
+    duty: re.Pattern[str]  # "phải", "có trách nhiệm", "gửi"
+
+
 @lru_cache(maxsize=1)
-def _effective() -> re.Pattern[str]:
+def _grammar() -> _Grammar:
     dates = load("dates", DatesFile)
-    date_any = rf"(?:{dates.numeric.pattern}|{dates.words.pattern})"
-    return re.compile(task_rules().effective.pattern + date_any, re.IGNORECASE)
-
-
-def kind_of(text: str, cue_start: int, date: dt.date, rec: Record) -> str:
-    """``cutoff`` when a past-tense word stands among the words before the cue (``đã cấp
-    trước ngày``) or the date is before the letter's own; else ``action``."""
     tr = task_rules()
+    date_any = rf"(?:{dates.numeric.pattern}|{dates.words.pattern})"
+    reach = tr.cutoff_reach
+    return _Grammar(
+        effective=re.compile(tr.effective.pattern + date_any, re.IGNORECASE),
+        expiry=re.compile(tr.expiry.pattern + date_any, re.IGNORECASE),
+        span=re.compile(tr.cutoff_span_lead.pattern + date_any + tr.cutoff_span_tail.pattern,
+                        re.IGNORECASE),
+        join_end=re.compile(rf"(?<!\w)(?:{tr.expiry_join.pattern})\s*$", re.IGNORECASE),
+        join_start=re.compile(rf"(?:{tr.expiry_join.pattern})(?!\w)", re.IGNORECASE),
+        validity=re.compile(rf"(?<!\w)(?:{_alternation(tr.expiry_words)})(?!\w)",
+                            re.IGNORECASE),
+        passive=re.compile(rf"(?<!\w)(?:{_alternation(tr.cutoff_markers)})\s+"
+                           rf"(?:\w+\s+){{0,{reach}}}?(?:{_alternation(tr.cutoff_participles)})"
+                           r"(?!\w)", re.IGNORECASE),
+        duty=re.compile(rf"(?<!\w)(?:{_alternation(tr.duty_words)})(?!\w)", re.IGNORECASE),
+    )
+
+
+def clause_before(text: str, sentence_start: int, cue_start: int) -> str:
+    """The words of the clause that ends at the cue: back to the last comma, semicolon or
+    colon of its sentence (``… chia sẻ dữ liệu được khai thác, sử dụng thay thế thành phần
+    hồ sơ`` → ``sử dụng thay thế thành phần hồ sơ``)."""
+    head = text[sentence_start:cue_start]
+    cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"))
+    return head[cut + 1:]
+
+
+def kind_of(text: str, cue_start: int, date: dt.date, rec: Record,
+            sentence_start: int | None = None, cue: str = "") -> str:
+    """The kind of a date after a deadline cue, from the clause before it:
+
+    - ``expiry`` when the cue is joined by ``đến`` to a word of validity (``Nghị quyết này
+      có hiệu lực thi hành kể từ ngày … đến hết ngày 28 tháng 02 năm 2027``);
+    - ``cutoff`` when a past-tense word stands among the words before the cue (``đã cấp
+      trước ngày``), or a passive of issuing is in the clause with no word of duty after it
+      (``được tái cấu trúc và công bố theo quy định tại Điều 7 … trước ngày``), or, the
+      words saying nothing, the date is before the letter's own;
+    - else ``action``."""
+    g = _grammar()
+    tr = task_rules()
+    start = max(0, cue_start - 300) if sentence_start is None else sentence_start
+    clause = clause_before(text, start, cue_start)
+    joined = g.join_end.search(clause) or g.join_start.match(cue)
+    if joined and g.validity.search(clause):
+        return DeadlineKind.EXPIRY.value
     before = _WORD.findall(fold(text[max(0, cue_start - 80):cue_start]).lower())
     tail = " ".join(before[-tr.cutoff_window:])
+    # a word of duty just before governs the participle: "phải ban hành trước ngày", "bảo
+    # đảm có hiệu lực trước ngày 01 tháng 3 năm 2027" are deadlines
+    governed = g.duty.search(" ".join(_WORD.findall(clause)[-(tr.cutoff_window + 2):]))
     for word in tr.cutoff_words:
-        if re.search(rf"(?<![a-z]){re.escape(fold(word).lower())}(?![a-z])", tail):
+        if not governed and re.search(rf"(?<![a-z]){re.escape(fold(word).lower())}(?![a-z])",
+                                      tail):
             return DeadlineKind.CUTOFF.value
+    passives = list(g.passive.finditer(clause))
+    if passives and not g.duty.search(clause, passives[-1].start()):
+        return DeadlineKind.CUTOFF.value
+    if passives or g.duty.search(clause):
+        return DeadlineKind.ACTION.value  # the words say it: a duty, whatever the date
     if rec.issue_date is not None and date < rec.issue_date:
         return DeadlineKind.CUTOFF.value
     if rec.issue_date is None and rec.issue_year is not None and date.year < rec.issue_year:
@@ -92,15 +162,18 @@ class DeadlinesExtractor:
             or province_of(rec.place)
         found: list[tuple[int, Deadline]] = []
         lines: list[Line] = []
+        g = _grammar()
         matches = [(m, DeadlineKind.ACTION.value) for m in r.deadline.finditer(view.text)]
-        matches += [(m, DeadlineKind.EFFECTIVE.value) for m in _effective().finditer(view.text)]
+        matches += [(m, DeadlineKind.EFFECTIVE.value) for m in g.effective.finditer(view.text)]
+        matches += [(m, DeadlineKind.EXPIRY.value) for m in g.expiry.finditer(view.text)]
+        matches += [(m, DeadlineKind.CUTOFF.value) for m in g.span.finditer(view.text)]
         for m, kind in matches:
             date = date_from_match(m)
             if date is None:
                 continue
-            if kind == DeadlineKind.ACTION.value:
-                kind = kind_of(view.text, m.start(), date, rec)
             s, e = view.sentence_at(m.start(), m.end())
+            if kind == DeadlineKind.ACTION.value:
+                kind = kind_of(view.text, m.start(), date, rec, s, m.group())
             sentence = r.sentence_bullet.sub("", view.text[s:e].strip())
             deadline = Deadline(date=date, text=sentence, kind=kind)
             if kind == DeadlineKind.ACTION.value:

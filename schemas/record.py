@@ -145,11 +145,14 @@ class DeadlineKind(str, Enum):
 
     ``Báo cáo … trước ngày 05 tháng 6 năm 2020`` is an action; ``giấy phép đã cấp trước
     ngày 01/7/2014`` a legal cut-off (it sorts cases; it is before the letter's own date);
-    ``Quyết định này có hiệu lực từ ngày 01/7/2024`` the effective date."""
+    ``Quyết định này có hiệu lực từ ngày 01/7/2024`` the effective date; ``Nghị quyết này
+    có hiệu lực thi hành kể từ ngày 26 tháng 01 năm 2026 đến hết ngày 28 tháng 02 năm
+    2027`` an effective date and an expiry (the day after which it no longer applies)."""
 
     ACTION = "action"
     CUTOFF = "cutoff"
     EFFECTIVE = "effective"
+    EXPIRY = "expiry"
 
 
 @dataclass(slots=True)

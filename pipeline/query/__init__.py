@@ -12,7 +12,7 @@ Every table of the dataset is a view (``documents``, ``fields``, ``signatures``,
 - ``citations``: one row per cited document, with the relation and the citing clause, and
   ``resolved`` when ``links`` found it in the dataset;
 - ``deadlines``: one row per dated cue, with its kind (``action``, ``cutoff``,
-  ``effective``), the task and the assignee;
+  ``effective``, ``expiry``), the task and the assignee;
 - ``recipients``: one row per entry of ``Kính gửi`` (``role = 'recipient'``) and of ``Nơi
   nhận`` (``role = 'distribution'``), with the gazetteer's id;
 - ``fields``: ``value`` is JSON text; ``value_text`` the value as plain text for a string.

@@ -80,8 +80,19 @@ class TaskColumns(_Model):
 
 
 class TasksFile(_Model):
+    """``tasks.yaml``: what kind a dated cue is, who is handed a task, task tables."""
+
     cutoff_words: Texts
     cutoff_window: Annotated[int, Field(ge=1, strict=True)]
+    cutoff_markers: Texts
+    cutoff_participles: Texts
+    cutoff_reach: Annotated[int, Field(ge=1, strict=True)]
+    duty_words: Texts
+    cutoff_span_lead: IPattern
+    cutoff_span_tail: IPattern
     effective: IPattern
+    expiry: IPattern
+    expiry_words: Texts
+    expiry_join: IPattern
     assign_verbs: Texts
     columns: TaskColumns

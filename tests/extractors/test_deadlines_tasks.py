@@ -57,6 +57,91 @@ def test_an_effective_date(sentence, date):
     assert (d.date, d.kind) == (date, "effective")
 
 
+# Sentences of the legal-database pages (corpus/html), in a letter of 15/9/2025: the clause's
+# words decide, so a cut-off after the letter's date is still a cut-off and a duty before it
+# is still a deadline.
+CUTOFFS = [
+    # vbpl-doc_000029: a passive of publishing, far from the cue
+    ("Đối với quy trình giải quyết thủ tục hành chính được tái cấu trúc và công bố theo quy "
+     "định tại Điều 7 Nghị quyết này trước ngày 01 tháng 01 năm 2026 thì thành phần hồ sơ thủ "
+     "tục hành chính thay thế bằng dữ liệu được thực hiện kể từ ngày đó.", dt.date(2026, 1, 1)),
+    # vbpl-doc_000019: "được thông qua và trước ngày …"
+    ("Trường hợp luật, nghị quyết của Quốc hội, pháp lệnh, nghị quyết của Ủy ban Thường vụ Quốc "
+     "hội được sửa đổi, bổ sung hoặc ban hành mới có hiệu lực thi hành sau ngày Nghị quyết này "
+     "được thông qua và trước ngày 28 tháng 02 năm 2027 thì các quy định tương ứng được ban "
+     "hành trong Nghị quyết này chấm dứt hiệu lực.", dt.date(2027, 2, 28)),
+    # vbpl-doc_000028: "đã cấp trước ngày"
+    ("Giấy chứng nhận quyền sử dụng đất đã cấp trước ngày 01 tháng 7 năm 2004 không thuộc "
+     "trường hợp quy định tại khoản 6 Điều 141 của Luật Đất đai.", dt.date(2004, 7, 1)),
+    # the span "từ ngày … trở về trước" has no deadline cue at all
+    ("Các khoản nợ phát sinh từ ngày 31/12/2026 trở về trước được xử lý theo quy định tại "
+     "Điều này.", dt.date(2026, 12, 31)),
+]
+
+
+@pytest.mark.parametrize("sentence, date", CUTOFFS)
+def test_a_cut_off_said_by_the_clause_whatever_the_date(sentence, date):
+    (d,) = deadlines([sentence])
+    assert (d.date, d.kind, d.task, d.assignee) == (date, "cutoff", None, None)
+
+
+ACTIONS = [
+    # vbpl-doc_000029: a duty ("bảo đảm") governs "có hiệu lực"
+    ("d) Ban hành theo thẩm quyền hoặc trình cơ quan, cá nhân có thẩm quyền ban hành văn bản "
+     "quy phạm pháp luật theo Phụ lục III kèm theo Nghị quyết này để cắt giảm, đơn giản hóa thủ "
+     "tục hành chính dựa trên dữ liệu, bảo đảm có hiệu lực trước ngày 01 tháng 3 năm 2027.",
+     dt.date(2027, 3, 1)),
+    # vbpl-doc_000006: "đã ban hành" early, "phải thực hiện" after it
+    ("Tổ chức, cá nhân đã ban hành Biện pháp phòng ngừa, ứng phó sự cố hóa chất trước ngày "
+     "Nghị định này có hiệu lực nhưng thuộc đối tượng quy định tại điểm b khoản 2 Điều 33 của "
+     "Nghị định này phải thực hiện xây dựng Kế hoạch phòng ngừa, ứng phó sự cố hóa chất trình "
+     "cơ quan có thẩm quyền thẩm định, phê duyệt trước ngày 31 tháng 12 năm 2026.",
+     dt.date(2026, 12, 31)),
+    # vbpl-doc_000029: "hoàn thành trước ngày", a passive of use earlier in the sentence
+    ("Chia sẻ dữ liệu và công bố thông tin trong cơ sở dữ liệu được khai thác, sử dụng thay thế "
+     "thành phần hồ sơ thủ tục hành chính, hoàn thành trước ngày 01 tháng 01 năm 2026.",
+     dt.date(2026, 1, 1)),
+    # a passive of sending is a deadline
+    ("Báo cáo của các phòng được gửi về Sở Nội vụ trước ngày 15/12/2025.", dt.date(2025, 12, 15)),
+    # qn-05-TB-UBND-2025 (text PDF): a duty, with its date before this letter's own
+    ("Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025.", dt.date(2025, 2, 20)),
+]
+
+
+@pytest.mark.parametrize("sentence, date", ACTIONS)
+def test_a_duty_stays_a_deadline(sentence, date):
+    (d,) = deadlines([sentence])
+    assert (d.date, d.kind) == (date, "action") and d.task
+
+
+@pytest.mark.parametrize(
+    "sentence, kinds",
+    [
+        # vbpl-doc_000020 and vbpl-doc_000019: in force from one day to another
+        ("Nghị quyết này có hiệu lực thi hành kể từ ngày 26 tháng 01 năm 2026 đến hết ngày 28 "
+         "tháng 02 năm 2027.", [(dt.date(2026, 1, 26), "effective"),
+                                (dt.date(2027, 2, 28), "expiry")]),
+        ("Nghị quyết này có hiệu lực thi hành kể từ ngày 13 tháng 02 năm 2026 và được thực hiện "
+         "đến hết ngày 28 tháng 02 năm 2027.", [(dt.date(2026, 2, 13), "effective"),
+                                                (dt.date(2027, 2, 28), "expiry")]),
+        # vbpl-doc_000028: a chapter that applies until a day
+        ("Chương IV Nghị định này được thực hiện đến trước ngày 01 tháng 3 năm 2027.",
+         [(dt.date(2027, 3, 1), "expiry")]),
+        ("Mức hỗ trợ quy định tại khoản 2 Điều này được áp dụng đến hết ngày 31/12/2025.",
+         [(dt.date(2025, 12, 31), "expiry")]),
+        # vbpl-doc_000026's "hết hiệu lực kể từ ngày …", with a date: not an effective date
+        ("Quyết định số 07/2018/QĐ-UBND hết hiệu lực thi hành kể từ ngày 01/10/2025.",
+         [(dt.date(2025, 10, 1), "expiry")]),
+        # a deadline to receive files that ends a day is an action, not an expiry
+        ("Thời gian nhận hồ sơ đến hết ngày 30/9/2025.", [(dt.date(2025, 9, 30), "action")]),
+    ],
+)
+def test_an_expiry_is_not_a_deadline(sentence, kinds):
+    found = deadlines([sentence])
+    assert [(d.date, d.kind) for d in found] == kinds
+    assert all(d.task is None for d in found if d.kind != "action")
+
+
 def test_a_body_that_receives_the_report_is_not_its_assignee():
     (d,) = deadlines(["Báo cáo gửi về Sở Xây dựng trước ngày 30/9/2025 để tổng hợp."])
     assert d.kind == "action" and d.assignee is None
