@@ -2,7 +2,8 @@
 
 Most archived letters are scans: ``qn-51-QD-UBND-2025.pdf`` is one 2464×3508 image per page
 and no text. This package knows images and words, nothing of letters: an
-:class:`~pipeline.ocr.engine.Engine` (Tesseract, see :mod:`pipeline.ocr.tesseract`, and a
+:class:`~pipeline.ocr.engine.Engine` (Tesseract, kept loaded in the process by
+:mod:`pipeline.ocr.libtesseract`, else run as a program by :mod:`pipeline.ocr.tesseract`, and a
 recogniser for the digits written in by hand, :mod:`pipeline.ocr.ppocr`)
 reads a cleaned image (:mod:`pipeline.ocr.clean`) into :class:`~pipeline.ocr.engine.Word`
 values with boxes and confidences; :mod:`pipeline.ocr.cache` keeps them on disk and
@@ -28,10 +29,12 @@ from pipeline.ocr.engine import (
     known,
     register,
 )
+from pipeline.ocr.libtesseract import TesseractLib, tesseract_engine
 from pipeline.ocr.ppocr import PPOcrDigits
 from pipeline.ocr.tesseract import Tesseract
 
-register(Tesseract.name, Tesseract)
+register(Tesseract.name, tesseract_engine)  # kept loaded in the process, else the program
+register("tesseract-cli", Tesseract)  # the program, one process per reading
 register(PPOcrDigits.name, PPOcrDigits)  # handwritten digits, on located crops only
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "OcrUnavailable",
     "PPOcrDigits",
     "Tesseract",
+    "TesseractLib",
     "Word",
     "clean",
     "default_cache_dir",

@@ -34,7 +34,7 @@ def test_each_layout_mode_is_a_page_segmentation_mode(monkeypatch):
     seen = []
     monkeypatch.setattr(tess, "run_tesseract",
                         lambda image, lang, psm, dpi: seen.append((lang, psm, dpi)) or TSV)
-    engine = ocr.get("tesseract", OcrSettings(lang="vie", dpi=300))
+    engine = ocr.get("tesseract-cli", OcrSettings(lang="vie", dpi=300))
     for mode in MODES:
         assert len(engine.read(Image.new("1", (40, 20), 1), mode)) == 2
     assert seen == [("vie", 3, 300), ("vie", 6, 300), ("vie", 7, 300), ("vie", 11, 300)]
@@ -46,7 +46,7 @@ def test_the_engine_reads_a_line_it_is_given():
 
     img = Image.new("L", (400, 80), 255)
     ImageDraw.Draw(img).text((10, 20), "VIET NAM 2024", fill=0, font_size=36)
-    words = ocr.get("tesseract").read(img, "line")
+    words = ocr.get("tesseract-cli").read(img, "line")
     assert "2024" in [w.text for w in words]
     assert all(0 <= w.x0 < w.x1 <= 400 and 0 <= w.y0 < w.y1 <= 80 for w in words)
 
