@@ -31,9 +31,10 @@ That table is in-sample: it measures the caps on the scans they were set on, not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from pipeline.document import Seal
 from pipeline.layout import is_phrase
 from pipeline.layout.numberline import match_number_line, slashes_only
 from pipeline.normalize import fold
@@ -45,6 +46,8 @@ _DIGIT_LOOKALIKES = str.maketrans("OoIlÌÍ|", "0011111")  # as the date extract
 CHECKED = 0.97
 UNCHECKED = 0.85
 REVIEW = 0.9  # below this a reviewer should look at the value
+SEALED = 0.8  # a signature-block line under a black seal: what the seal hides is unknown
+UNDER_SEAL = ("signing_authority", "signer_title", "signer_name")
 OCR_SOURCES = {Source.OCR.value, Source.OCR_HANDWRITING.value}
 
 
@@ -212,12 +215,38 @@ CHECKS: dict[str, Callable[[Record], bool]] = {
 }
 
 
-def calibrate(rec: Record) -> None:
-    """Cap the confidence of every value read by OCR by what its evidence allows."""
+def overlaps(seal: Seal, page: int | None, bbox: tuple[float, float, float, float] | None,
+             ) -> bool:
+    """Whether a line's box on ``page`` meets the seal's disc (the point of the box nearest
+    the seal's centre lies inside the circle)."""
+    if bbox is None or page != seal.page:
+        return False
+    x0, y0, x1, y1 = seal.bbox
+    cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2
+    nx, ny = min(max(cx, bbox[0]), bbox[2]), min(max(cy, bbox[1]), bbox[3])
+    return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r
+
+
+def calibrate(rec: Record, seals: Sequence[Seal] = ()) -> None:
+    """Cap the confidence of every value read by OCR by what its evidence allows.
+
+    A black seal (``seals``, :mod:`pipeline.layout.seals`) over the line an authority, a
+    title or a name was read from caps it at :data:`SEALED`, whatever else vouches for it:
+    ``THỦ TƯỚNG`` under ``TM. CHÍNH PHỦ`` is also what is left of ``KT. THỦ TƯỚNG / PHÓ THỦ
+    TƯỚNG`` under the seal, ``KT. CHỦ TỊCH`` what is left of ``TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+    TỊCH``, and a family name goes first under the ring. A warning says so. A red seal
+    does not: its ink is turned to paper before reading and the print under it is read."""
+    black = [s for s in seals if s.colour == "black"]
     for field, prov in rec.provenance.items():
         if prov.source not in OCR_SOURCES:
             continue
         check = CHECKS.get(field)
         cap = CHECKED if check is not None and check(rec) else UNCHECKED
+        if field in UNDER_SEAL and any(overlaps(s, prov.page, prov.bbox) for s in black):
+            cap = min(cap, SEALED)
+            rec.warnings.append(
+                f"{field} {getattr(rec, field)!r} read under a black seal on page {prov.page}:"
+                " what the seal hides (a 'KT.' line, 'PHÓ', a family name) cannot be ruled"
+                " out; check it")
         # a copy: the number, the symbol and the code share one provenance
         rec.provenance[field] = replace(prov, confidence=round(min(prov.confidence, cap), 3))

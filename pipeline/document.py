@@ -92,6 +92,19 @@ class Handwritten:
 
 
 @dataclass(slots=True)
+class Seal:
+    """A round seal found on a scanned page (:mod:`pipeline.layout.seals`): its disc's box in
+    PDF points, ``red`` or ``black`` (a black seal on a black-and-white scan hides the print
+    under it; a red one is turned to paper before reading), and the share of its ring
+    that is ink."""
+
+    page: int
+    bbox: BBox
+    colour: str
+    confidence: float
+
+
+@dataclass(slots=True)
 class Table:
     """A table of the letter as rows of cell texts, read where the format keeps tables
     (DOCX, HTML, and text PDFs through pdfplumber): a plan's task table ``Nội dung | Đơn vị
@@ -108,6 +121,7 @@ class Document:
     pages: list[Page] = dataclasses.field(default_factory=list)
     signature_fields: list[SignatureField] = dataclasses.field(default_factory=list)
     handwriting: list[Handwritten] = dataclasses.field(default_factory=list)
+    seals: list[Seal] = dataclasses.field(default_factory=list)
     tables: list[Table] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)

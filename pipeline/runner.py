@@ -180,7 +180,7 @@ def run_extractors(ctx: Context, *, text: bool = True) -> None:
             extractor.extract(ctx)
         except Exception as exc:
             ctx.record.errors.append(f"extractor {name} failed: {exc!r}")
-    calibrate(ctx.record)  # an OCR value's confidence from its evidence, once all are read
+    calibrate(ctx.record, ctx.doc.seals)  # an OCR value's confidence from its evidence
 
 
 def process_file(

@@ -29,6 +29,8 @@ was made from, and ``degradations`` lists what was done to it.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import io
 import json
 import math
@@ -127,6 +129,126 @@ def load_letters(limit: int | None = None) -> list[Letter]:
         if _usable(record) and record.get("code"):
             letters.append(Letter(str(source.relative_to(ROOT)), record, _body_of(source)))
     return letters
+
+
+# ---------------------------------------------------------------------------- the split
+
+
+HELD_OUT_SHARE = 3  # one source in three is held out
+
+
+def part_of(source: str) -> str:
+    """``tuning`` or ``held-out``, by a hash of the source's name alone: the same letter is on
+    the same side whatever the seed, the variant or its degradations, and adding a letter
+    never moves another (``corpus/html/vbpl-doc_000004.html`` is where its hash puts it)."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "held-out" if int.from_bytes(digest[:4], "big") % HELD_OUT_SHARE == 0 else "tuning"
+
+
+# ---------------------------------------------------------------------------- composed letters
+
+# Letters that no corpus file holds, composed from the parts every letter has, so the
+# factory can render letters that nothing was tuned on. Each row: the parent body (or none),
+# the issuer with ``{P}`` for the province, the issuer's code in a symbol, the head's title,
+# the body a ``TM.`` line names (none: the head signs in his own name or ``KT.`` him).
+BODIES = (
+    (None, "ỦY BAN NHÂN DÂN TỈNH {P}", "UBND", "CHỦ TỊCH", "ỦY BAN NHÂN DÂN"),
+    (None, "HỘI ĐỒNG NHÂN DÂN TỈNH {P}", "HĐND", "CHỦ TỊCH", "THƯỜNG TRỰC HĐND"),
+    ("UBND TỈNH {P}", "SỞ TÀI CHÍNH", "STC", "GIÁM ĐỐC", None),
+    ("UBND TỈNH {P}", "SỞ Y TẾ", "SYT", "GIÁM ĐỐC", None),
+    ("UBND TỈNH {P}", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "SNNMT", "GIÁM ĐỐC", None),
+    ("UBND TỈNH {P}", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SGDĐT", "GIÁM ĐỐC", None),
+    ("UBND TỈNH {P}", "BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", "BQL", "TRƯỞNG BAN", None),
+    (None, "BỘ TÀI CHÍNH", "BTC", "BỘ TRƯỞNG", None),
+    (None, "BỘ NỘI VỤ", "BNV", "BỘ TRƯỞNG", None),
+)
+PROVINCES = ("Quảng Trị", "Hà Tĩnh", "Đồng Tháp", "Sơn La", "Bắc Ninh", "Khánh Hòa",
+             "Tây Ninh", "Gia Lai", "Vĩnh Long", "Lào Cai", "Thái Nguyên", "Cà Mau")
+KINDS = (  # type, its code, whether its symbol starts with it
+    ("Quyết định", "QĐ"), ("Công văn", "CV"), ("Thông báo", "TB"), ("Kế hoạch", "KH"),
+    ("Báo cáo", "BC"), ("Tờ trình", "TTr"))
+SUBJECTS = (
+    "triển khai thực hiện chương trình chuyển đổi số năm {Y}",
+    "kiện toàn Ban Chỉ đạo phòng, chống thiên tai và tìm kiếm cứu nạn",
+    "tăng cường công tác phòng cháy, chữa cháy trong mùa khô",
+    "kết quả thực hiện nhiệm vụ phát triển kinh tế - xã hội quý III năm {Y}",
+    "tổ chức kỳ thi tuyển dụng viên chức năm {Y}",
+    "phê duyệt danh mục dự án đầu tư công trung hạn",
+    "đẩy nhanh tiến độ giải ngân vốn đầu tư công năm {Y}",
+    "ban hành Quy chế làm việc của cơ quan",
+    "rà soát, sắp xếp đơn vị hành chính cấp xã",
+    "bảo đảm an toàn thực phẩm trong dịp Tết Nguyên đán",
+)
+SENTENCES = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác "
+    "văn thư;",
+    "Thực hiện chỉ đạo của cấp trên, để bảo đảm tiến độ và chất lượng công việc, đề nghị các "
+    "cơ quan, đơn vị khẩn trương triển khai các nội dung sau đây.",
+    "Các cơ quan, đơn vị chủ động rà soát, tổng hợp khó khăn, vướng mắc và đề xuất giải pháp "
+    "tháo gỡ, gửi về cơ quan thường trực trước ngày 25 hằng tháng để tổng hợp, báo cáo.",
+    "Giao Văn phòng theo dõi, đôn đốc việc thực hiện; định kỳ báo cáo kết quả theo quy định.",
+    "Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị phản ánh kịp thời để được hướng "
+    "dẫn, giải quyết./.",
+    "Kinh phí thực hiện được bố trí từ nguồn ngân sách nhà nước theo phân cấp hiện hành và các "
+    "nguồn hợp pháp khác;",
+    "Thủ trưởng các cơ quan, đơn vị và các cá nhân có liên quan chịu trách nhiệm thi hành "
+    "văn bản này./.",
+)
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+          "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lâm")
+MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân", "Công",
+          "Thị Thu", "Văn Hoàng")
+GIVEN = ("Hùng", "Dũng", "Lan", "Hương", "Tuấn", "Thắng", "Phúc", "Long", "Hải", "Nam",
+         "Bình", "Quang", "Sơn", "Trung", "Khánh", "Nhân", "Thủy", "Đông", "Tâm", "Hậu")
+RECIPIENTS = ("Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố",
+              "Các đơn vị trực thuộc", "Văn phòng Chính phủ")
+
+
+def compose(seed: int, k: int) -> Letter:
+    """The ``k``-th composed letter of ``seed``: its source is ``composed/<seed>/<k>``, which
+    no corpus file is, so it falls on either side of :func:`part_of` like any other."""
+    source = f"composed/{seed}/{k:03d}"
+    rnd = random.Random(source)
+    parent, issuer, org, head, tm = rnd.choice(BODIES)
+    province = rnd.choice(PROVINCES)
+    ministry = issuer.startswith("BỘ ")
+    place = "Hà Nội" if ministry else province
+    doc_type, type_code = rnd.choice(KINDS)
+    year = rnd.randrange(2019, 2026)
+    date = dt.date(year, rnd.randrange(1, 13), rnd.randrange(1, 29))
+    number = str(rnd.choice((rnd.randrange(1, 100), rnd.randrange(100, 3000))))
+    if doc_type == "Công văn":
+        symbol = f"{org}-{rnd.choice(('VP', 'KT', 'NC', 'TH', 'KGVX'))}"
+    else:
+        symbol = f"{type_code}-{org}"
+    sign = rnd.choice(("deputy", "deputy", "head", "tm-deputy", "tm-head"))
+    authority: list[str] = []
+    if sign.startswith("tm") and tm:
+        authority.append(f"TM. {tm}")
+    if sign.endswith("deputy"):
+        authority.append(f"KT. {head}")
+        title = "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
+    else:
+        title = head
+    parts = [rnd.choice(FAMILY), rnd.choice(MIDDLE), rnd.choice(GIVEN)]
+    if rnd.random() < 0.1:
+        parts.pop(1)  # ``Lê Hùng``: two parts
+    name = " ".join(parts)
+    subject = rnd.choice(SUBJECTS).replace("{Y}", str(year))
+    label = {
+        "doc_type": doc_type, "doc_type_code": type_code, "number": number, "symbol": symbol,
+        "code": f"{number}/{symbol}",
+        "issuer": issuer.replace("{P}", province.upper()),
+        "issuer_parent": parent.replace("{P}", province.upper()) if parent else None,
+        "place": place, "issue_date": date.isoformat(), "issue_year": year,
+        "issue_month": date.month, "subject": subject, "signer_name": name,
+        "signer_title": title, "signing_authority": " / ".join(authority) or None,
+        "recipients": rnd.sample(RECIPIENTS, 2) if doc_type == "Công văn" else [],
+        "distribution": ["Như trên", "Lưu: VT"],
+    }
+    body = [rnd.choice(SENTENCES[:2])] + rnd.sample(SENTENCES[2:], 4)
+    return Letter(source, label, body)
 
 
 # ---------------------------------------------------------------------------- the page
@@ -417,9 +539,16 @@ def _plan(rnd: random.Random, letter: Letter) -> dict[str, Any]:
     }
 
 
-def make_item(letter: Letter, rnd: random.Random) -> tuple[bytes, str, dict[str, Any]]:
-    """One degraded page of ``letter``: its bytes, extension, and its label."""
+def make_item(letter: Letter, rnd: random.Random,
+              vary_seal: bool = False) -> tuple[bytes, str, dict[str, Any]]:
+    """One degraded page of ``letter``: its bytes, extension, and its label. With
+    ``vary_seal`` the seal's size and place are drawn too (up over the authority lines, or
+    down over the name), as clerks stamp them; without it the seal sits where the pages made
+    before the split had it, so those pages stay the same bytes."""
     plan = _plan(rnd, letter)
+    shift = (0.0, 0.0, 52.0)
+    if vary_seal:
+        shift = (rnd.uniform(-40, 15), rnd.uniform(-35, 30), rnd.uniform(44, 60))
     pdf, lay, label = render(letter, plan["typeface"], plan["hand"])
     dpi = plan["dpi"]
     s = dpi / 72
@@ -448,7 +577,8 @@ def make_item(letter: Letter, rnd: random.Random) -> tuple[bytes, str, dict[str,
     if plan["seal"]:
         colour = ink or (205, 35, 45)
         block_h = 15 * (1 + len((label.get("signing_authority") or "").split(" / ")))
-        page = draw_seal(page, (lay.sig_x - 55) * s, (lay.sig_top + block_h + 10) * s, 52 * s,
+        page = draw_seal(page, (lay.sig_x - 55 + shift[0]) * s,
+                         (lay.sig_top + block_h + 10 + shift[1]) * s, shift[2] * s,
                          label["issuer"], colour, rnd)
         done.append("seal:black" if plan["bw"] else "seal:red")
     label["urgency"], label["secrecy"] = plan["urgency"], None  # only the marks drawn here
@@ -500,24 +630,34 @@ def make_item(letter: Letter, rnd: random.Random) -> tuple[bytes, str, dict[str,
     return data, fmt, label
 
 
-def build(out: Path, seed: int, per_source: int, limit: int | None = None) -> list[dict]:
-    """Write the items and ``labels.json`` into ``out``; returns the labels."""
+def build(out: Path, seed: int, per_source: int, limit: int | None = None,
+          composed: int = 0, composed_seed: int = 1) -> list[dict]:
+    """Write the items and ``labels.json`` into ``out``; returns the labels. Each item says
+    its ``part`` (:func:`part_of` its source). ``composed`` more letters
+    (:func:`compose`, from ``composed_seed``) are rendered once each, their seals drawn
+    at other sizes and places."""
     out.mkdir(parents=True, exist_ok=True)
     letters = load_letters(limit)
     labels = []
+
+    def one(letter: Letter, v: int, name: str, vary_seal: bool) -> None:
+        rnd = random.Random(f"{seed}:{letter.source}:{v}")
+        data, fmt, label = make_item(letter, rnd, vary_seal)
+        (out / f"{name}.{fmt}").write_bytes(data)
+        item = {"file": f"{name}.{fmt}", "source": letter.source,
+                "part": part_of(letter.source)}
+        item.update({k: label.get(k) for k in LABEL_KEYS})
+        item["signatures"] = []
+        item["degradations"] = label["degradations"]
+        item["notes"] = "rendered by scripts/make_scans.py: " + ", ".join(
+            label["degradations"])
+        labels.append(item)
+
     for i, letter in enumerate(letters):
         for v in range(per_source):
-            rnd = random.Random(f"{seed}:{letter.source}:{v}")
-            data, fmt, label = make_item(letter, rnd)
-            name = f"{i:02d}-{v}-{Path(letter.source).stem[:24]}.{fmt}"
-            (out / name).write_bytes(data)
-            item = {"file": name, "source": letter.source}
-            item.update({k: label.get(k) for k in LABEL_KEYS})
-            item["signatures"] = []
-            item["degradations"] = label["degradations"]
-            item["notes"] = "rendered by scripts/make_scans.py: " + ", ".join(
-                label["degradations"])
-            labels.append(item)
+            one(letter, v, f"{i:02d}-{v}-{Path(letter.source).stem[:24]}", False)
+    for k in range(composed):
+        one(compose(composed_seed, k), 0, f"c{composed_seed}-{k:03d}", True)
     (out / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n",
                                      encoding="utf-8")
     return labels
@@ -529,8 +669,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--per-source", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="only the first N letters")
+    parser.add_argument("--composed", type=int, default=48,
+                        help="letters composed from parts, beside the corpus letters")
+    parser.add_argument("--composed-seed", type=int, default=1)
     args = parser.parse_args()
-    labels = build(args.out, args.seed, args.per_source, args.limit)
+    labels = build(args.out, args.seed, args.per_source, args.limit, args.composed,
+                   args.composed_seed)
     print(f"wrote {len(labels)} pages and labels.json to {args.out}")
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ocr.support import needs_tesseract
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +44,52 @@ def test_the_factory_is_deterministic_and_labels_like_the_real_scans(tmp_path):
         assert (item["doc_type"], item["code"]) == ("Nghị định", "249/2025/NĐ-CP")
     other = factory.build(tmp_path / "c", seed=6, per_source=1, limit=1)
     assert other[0]["degradations"] != first[0]["degradations"]
+
+
+def test_held_out_letters_are_split_by_their_source_alone(tmp_path):
+    """The same source is on one side whatever its variant or seed; composed letters are
+    sources of their own and fall on both sides."""
+    factory = _factory()
+    assert factory.part_of("corpus/html/vbpl-doc_000004.html") == "held-out"
+    assert factory.part_of("corpus/html/vbpl-doc_000001.html") == "tuning"
+    parts = {factory.part_of(factory.compose(1, k).source) for k in range(12)}
+    assert parts == {"tuning", "held-out"}
+    a, b = factory.compose(1, 5), factory.compose(1, 5)
+    assert a.label == b.label and a.body == b.body and a.source == "composed/1/005"
+    labels = factory.build(tmp_path, seed=5, per_source=1, limit=0, composed=2)
+    assert [item["part"] for item in labels] == [factory.part_of(item["source"])
+                                                 for item in labels]
+    assert [item["source"] for item in labels] == ["composed/1/000", "composed/1/001"]
+
+
+@needs_tesseract
+def test_a_black_seal_over_the_authority_line_is_not_rated_as_sure(tmp_path):
+    """A black-and-white page whose black seal covers the left of ``TM. … / KT. …`` and of
+    the title: what is read there may have lost ``KT.`` or ``PHÓ``, so it is not rated 0.9
+    or more unless it is right, and the record says a black seal was over it."""
+    from pipeline.options import Options
+    from pipeline.readers import read_document
+    from pipeline.runner import process_file
+
+    factory = _factory()
+    letter = next(c for c in (factory.compose(1, k) for k in range(60))
+                  if (c.label["signing_authority"] or "").startswith("TM. ")
+                  and " / KT. " in c.label["signing_authority"])
+    pdf, lay, label = factory.render(letter, "dejavu-serif", set())
+    dpi, s = 200, 200 / 72
+    pix = factory.pymupdf.open("pdf", pdf)[0].get_pixmap(dpi=dpi)
+    page = factory.Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    page = factory.draw_seal(page, (lay.sig_x - 45) * s, (lay.sig_top + 12) * s, 52 * s,
+                             label["issuer"], (25, 25, 25), factory.random.Random(2))
+    page.convert("L").point(lambda v: 255 if v > 140 else 0).save(
+        tmp_path / "sealed.png", dpi=(dpi, dpi))
+    options = Options(ocr_cache=str(tmp_path / "c"))
+    rec = process_file(tmp_path / "sealed.png", options=options)
+    doc = read_document(tmp_path / "sealed.png", (tmp_path / "sealed.png").read_bytes(), options)
+    assert [seal.colour for seal in doc.seals] == ["black"]
+    for field in ("signing_authority", "signer_title"):
+        prov = rec.provenance.get(field)
+        if prov is not None and prov.confidence >= 0.9:  # empty, doubted, or right
+            assert getattr(rec, field) == label[field], (field, getattr(rec, field))
+        if prov is not None and getattr(rec, field) != label[field]:
+            assert any(w.startswith(field) and "black seal" in w for w in rec.warnings)

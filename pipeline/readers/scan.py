@@ -21,18 +21,21 @@ engine's version and the phrase list, so a re-run never reads the same page twic
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.document import Document, Handwritten, Line
+from pipeline.document import Document, Handwritten, Line, Seal
 from pipeline.layout import read_marks, reread_names, reread_number, words_to_lines
 from pipeline.layout.handwriting import REJECTED, is_handwritten, read_blanks
 from pipeline.layout.handwriting import VERSION as HANDWRITING_VERSION
 from pipeline.layout.lines import scaled
 from pipeline.layout.phrases import phrases_digest
+from pipeline.layout.seals import VERSION as SEALS_VERSION
+from pipeline.layout.seals import find_seals
 from pipeline.ocr import (
     Cache,
     Engine,
@@ -76,6 +79,7 @@ class PageResult:
     lines: list[Line]
     handwriting: list[Handwritten]
     cached: bool
+    seals: list[Seal] = dataclasses.field(default_factory=list)
 
 
 def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
@@ -94,6 +98,7 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
         key = page_key(job.content_hash, settings, engine_id, phrases_digest(), digits_id)
         words = cache.get(key)
         hit = words is not None
+        rendered = None
         if words is None:
             rendered = job.image()
             image = clean(rendered, settings.steps)
@@ -106,13 +111,21 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
             if digits is not None and job.page_no == 1:
                 words += read_blanks(digits, rendered, words, image.info.get("deskew", 0.0))
             cache.put(key, words)
+        # the seals apart from the words, so that finding them never costs a page's OCR
+        seal_key = page_key(job.content_hash, settings, "seals", SEALS_VERSION)
+        seals = cache.get(seal_key)
+        if seals is None:
+            seals = find_seals(rendered if rendered is not None else job.image(), settings.dpi)
+            cache.put(seal_key, seals)
         progress.page_done()
         hand = [w for w in words if is_handwritten(w)]
         typed = [w for w in words if not is_handwritten(w)]
         lines = words_to_lines(typed, job.scale, job.page_no)
         engine_name = digits_id.split("|")[0]
         return job.page_no, PageResult(
-            lines, [handwritten(w, job.page_no, job.scale, engine_name) for w in hand], hit)
+            lines, [handwritten(w, job.page_no, job.scale, engine_name) for w in hand], hit,
+            [Seal(job.page_no, scaled(w.box, job.scale), w.text.split(":", 1)[1],
+                  round(w.conf / 100, 3)) for w in seals])
 
     if threads <= 1 or len(jobs) <= 1:
         return dict(one(j) for j in jobs)
@@ -149,6 +162,7 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
         page, lines = pages[page_no], result.lines
         page.lines, page.has_text, page.ocr = lines, bool(lines), True
         document.handwriting.extend(result.handwriting)
+        document.seals.extend(result.seals)
         if lines:
             conf = sum(ln.confidence for ln in lines) / len(lines)
             document.warnings.append(f"page {page_no} read by OCR (mean confidence {conf:.2f})")
