@@ -79,7 +79,19 @@ def _library() -> ctypes.CDLL:
     for fn, (restype, argtypes) in _SIGNATURES.items():
         func = getattr(lib, fn)
         func.restype, func.argtypes = restype, argtypes
+    _quiet_leptonica()
     return lib
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica's notes on a crop at the page's edge (``Error in boxClipToRectangle: box
+    outside rectangle``) went to the program's stderr, which was read only on failure; in
+    the process they would fill the worker's. Its severity is raised to none."""
+    name = ctypes.util.find_library("leptonica") or ctypes.util.find_library("lept")
+    try:
+        ctypes.CDLL(name or "liblept.so.5").setMsgSeverity(6)  # L_SEVERITY_NONE
+    except (OSError, AttributeError):
+        pass
 
 
 def unavailable() -> str | None:
