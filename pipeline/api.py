@@ -19,6 +19,7 @@ run with the version of every table, which is what readers then read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fnmatch
 import json
 import os
@@ -64,8 +65,9 @@ BATCH_SECONDS = 30.0  # and at most this much work
 DEFAULT_EXCLUDE = ("README*", "readme*", "Readme*")
 
 
-__all__ = ["DEFAULT_EXCLUDE", "MAX_ATTEMPTS", "DatasetLocked", "InputError", "Limits",
-           "RunReport", "connect", "discover", "extract", "ingest", "read_dataset", "read_table"]
+__all__ = ["DEFAULT_EXCLUDE", "MAX_ATTEMPTS", "DatasetLocked", "DatasetUnwritable", "InputError",
+           "Limits", "RunReport", "connect", "discover", "extract", "ingest", "read_dataset",
+           "read_table", "storage_failure"]
 
 
 class DatasetLocked(VanthuError):
@@ -74,6 +76,38 @@ class DatasetLocked(VanthuError):
 
 class InputError(VanthuError):
     """The run cannot start: an input folder is missing, or there is nothing to read."""
+
+
+class DatasetUnwritable(VanthuError):
+    """The dataset could not be written (the disk is full, the folder is read-only): the run
+    stopped, readers still see the last complete run, and the next run finishes the work."""
+
+
+# the causes that are the storage's, not a document's or the code's: said in one line
+STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """The storage cause of ``exc`` in words, e.g. ``no space left on device (ENOSPC)``, or
+    None when it is not one. Delta Lake's errors carry the OS error only in their text
+    (``… No space left on device (os error 28)``), so the text is read as well as the
+    exception chain."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        code = cur.errno if isinstance(cur, OSError) else None
+        if code not in STORAGE_ERRNOS:
+            found = re.search(r"\(os error (\d+)\)|\[Errno (\d+)\]", str(cur))
+            code = int(found.group(1) or found.group(2)) if found else None
+        if code in STORAGE_ERRNOS:
+            assert code is not None
+            return f"{os.strerror(code).lower()} ({errno.errorcode[code]})"
+        todo += [cur.__cause__, cur.__context__]
+    return None
 
 
 def extract(path: str | os.PathLike[str], *, raise_on_error: bool = False,
@@ -290,10 +324,14 @@ def _lock(out: Path, wait: float, run_id: str) -> filelock.BaseFileLock:
         except (OSError, ValueError, KeyError):
             by = "another run"
         raise DatasetLocked(str(out), f"the dataset is locked by {by}") from None
-    holder.write_text(json.dumps({"run_id": run_id, "pid": os.getpid(),
-                                  "host": socket.gethostname(),
-                                  "started": dt.datetime.now().isoformat(timespec="seconds")}),
-                      "utf-8")
+    try:
+        holder.write_text(json.dumps({"run_id": run_id, "pid": os.getpid(),
+                                      "host": socket.gethostname(),
+                                      "started": dt.datetime.now().isoformat(
+                                          timespec="seconds")}), "utf-8")
+    except BaseException:
+        lock.release()
+        raise
     return lock
 
 
@@ -358,18 +396,47 @@ def ingest(
     if empty:  # an unmounted or emptied folder: nothing is marked deleted, nothing changes
         raise InputError(empty[0].rsplit(":", 1)[0],
                          "; ".join(empty) + " (is it mounted? nothing was changed)")
-    lock = _lock(out, wait, run_id)
-    dataset = open_sink(out, sink)
-    dataset.close_dead_run_logs()  # the lock is ours: a log still "running" is a dead run's
-    dataset.write_run_log(run_id, report.as_dict())  # "running": a hung run can be seen
     try:
+        lock = _lock(out, wait, run_id)
+    except OSError as exc:
+        if storage_failure(exc) is None:
+            raise
+        raise _unwritable(out, exc) from exc
+    try:
+        _locked_run(report, listing, open_sink(out, sink), version, workers=workers,
+                    reprocess=reprocess, progress=progress, keep_records=keep_records,
+                    options=options, page_progress=page_progress, executor=executor,
+                    scheduler=scheduler, limits=limits or Limits(), batch_size=batch_size)
+    except Exception as exc:
+        if storage_failure(exc) is None:
+            raise
+        raise _unwritable(out, exc) from exc
+    finally:
+        lock.release()
+    if report.seen == 0 and not listing.skipped:
+        raise InputError(str(out), "no input files: " + "; ".join(listing.problems))
+    return report
+
+
+def _unwritable(out: Path, exc: BaseException) -> DatasetUnwritable:
+    return DatasetUnwritable(str(out), f"the dataset cannot be written: {storage_failure(exc)}"
+                             "; readers still see the last complete run, and the next run "
+                             "finishes the work")
+
+
+def _locked_run(report: RunReport, listing: Listing, dataset: Sink, version: str,
+                **settings: Any) -> None:
+    """The run proper, holding the lock. However it ends (a full disk, a read-only table, a
+    crash, SIGTERM) it records itself when it can and leaves nothing half-written: the
+    data files of a commit that did not happen are deleted before the lock is released."""
+    run_id = report.run_id
+    try:
+        dataset.close_dead_run_logs()  # the lock is ours: a log "running" is a dead run's
+        dataset.write_run_log(run_id, report.as_dict())  # "running": a hung run can be seen
         report.swept = dataset.sweep(since=_last_start(dataset))
         report.set_aside = dataset.set_aside_damaged()
         at_start = dataset.versions_now()
-        _run(report, listing, dataset, version, workers=workers, reprocess=reprocess,
-             progress=progress, keep_records=keep_records, options=options,
-             page_progress=page_progress, executor=executor, scheduler=scheduler,
-             limits=limits or Limits(), batch_size=batch_size)
+        _run(report, listing, dataset, version, **settings)
         derive(dataset, report, at_start)
         report.state = "complete"
     except BaseException as exc:
@@ -379,18 +446,20 @@ def ingest(
         raise
     finally:
         report.finished_at = _now()
+        unfinished = _finish(report, dataset)
+        if report.state != "complete":
+            try:  # what this run wrote and did not commit (it holds the lock: nobody else)
+                dataset.sweep(since=report.started_at - dt.timedelta(seconds=1))
+            except Exception as exc:
+                report.warnings.append(f"what was left half-written could not be deleted "
+                                       f"(the next run does it): {exc!r}")
         try:
-            unfinished = _finish(report, dataset)
-        finally:
-            try:
-                dataset.write_run_log(run_id, report.as_dict())
-            finally:
-                lock.release()
+            dataset.write_run_log(run_id, report.as_dict())
+        except OSError as exc:
+            if unfinished is None and report.state == "complete":
+                unfinished = exc
     if unfinished is not None:
         raise unfinished
-    if report.seen == 0 and not listing.skipped:
-        raise InputError(str(out), "no input files: " + "; ".join(listing.problems))
-    return report
 
 
 def _finish(report: RunReport, dataset: Sink) -> Exception | None:
@@ -595,11 +664,13 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
                     time.monotonic() - last_commit > BATCH_SECONDS:
                 writer.flush()
                 last_commit = time.monotonic()
-    except (KeyboardInterrupt, SystemExit):
-        # stopped (SIGTERM, Ctrl-C): end the workers, keep the records already made
+    except BaseException as exc:
+        # end the workers; stopped (SIGTERM, Ctrl-C): keep the records already made. A
+        # commit that failed (a full disk) is not tried again: the next run redoes it
         if isinstance(results, Generator):
             results.close()
-        writer.flush()
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            writer.flush()
         raise
     finally:
         stop.set()

@@ -42,6 +42,7 @@ from pipeline.api import (
     DEFAULT_EXCLUDE,
     MAX_ATTEMPTS,
     DatasetLocked,
+    DatasetUnwritable,
     InputError,
     Limits,
     extract,
@@ -325,6 +326,9 @@ def cmd_ingest(args) -> int:
     except DatasetLocked as exc:
         print(f"vanthu: {exc.message}", file=sys.stderr)
         return EXIT_LOCKED
+    except DatasetUnwritable as exc:  # a full disk, a read-only table: one line says which
+        print(f"vanthu: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except InputError as exc:
         print(f"vanthu: {exc.message}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,12 +1,15 @@
 """The nightly run under the worst an unattended machine does to it: killed with SIGKILL (the
 whole group, or only the parent) or stopped with SIGTERM at several moments, then run again,
 gives the same tables as one clean run, row by row, leaves no worker and no litter; two runs
-at once: one of them exits 3."""
+at once: one of them exits 3; a disk that fills up or a table folder that turns read-only
+stops the run with one line, the last complete run still read, and the next run finishes."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,11 +39,12 @@ def archive(tmp_path_factory):
     return src
 
 
-def _start(src, out, *extra: str) -> subprocess.Popen:
+def _start(src, out, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "ingest", str(src), "--out", str(out),
          "--workers", "2", "--batch-size", "15", "--quiet", *extra],
-        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})})
 
 
 def _tables(out) -> dict[str, list]:
@@ -158,3 +162,137 @@ def test_two_runs_at_once_one_exits_3(archive, tmp_path):
     assert f"pid {first.pid}" in err
     assert first.wait(timeout=300) == 0
     assert _start(archive, out).wait(timeout=120) == 0  # the lock went with its run
+
+
+# ---------------------------------------------------------------- a full disk, a read-only table
+
+
+def _mount(*args: str) -> None:
+    proc = subprocess.run(["mount", *args], capture_output=True, text=True)
+    if proc.returncode:
+        pytest.skip(f"mounting a file system is not permitted here ({proc.stderr.strip()}): "
+                    "the full-disk and read-only tests need root (CAP_SYS_ADMIN)")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 24 MiB tmpfs of its own, so the test can fill it without filling the machine's."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command: the full-disk tests need one")
+    _mount("-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk))
+    yield disk
+    subprocess.run(["umount", "-R", "-l", str(disk)], check=False)
+
+
+def _fill(disk, leave_mib: float):
+    """A file taking all the space of ``disk`` but ``leave_mib``."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        have = os.fstat(fd).st_size
+        more = shutil.disk_usage(disk).free - int(leave_mib * (1 << 20))
+        if more > 0:
+            os.posix_fallocate(fd, have, more)
+    finally:
+        os.close(fd)
+    return filler
+
+
+def _halves(archive, tmp_path):
+    """The archive's first half in a folder of its own, and a function adding the rest."""
+    src = tmp_path / "in"
+    files = sorted(archive.rglob("*.txt"))
+
+    def copy(part):
+        for f in part:
+            (src / f.relative_to(archive)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, src / f.relative_to(archive))
+
+    copy(files[: len(files) // 2])
+    return src, lambda: copy(files[len(files) // 2:])
+
+
+def _assert_stopped_cleanly(proc: subprocess.Popen, out, before: dict, cause: str) -> str:
+    """Exit 2 with one line naming ``cause``, the last complete run read as it was, no
+    data file or log that no commit names, the lock free. Returns the line."""
+    code = proc.wait(timeout=300)
+    err = proc.stderr.read().decode()
+    lines = [line for line in err.splitlines() if line.startswith("vanthu:")]
+    assert code == 2, err
+    assert len(lines) == 1 and cause in lines[0], err
+    assert err.rstrip("\n").endswith(lines[0]), err  # the last word, not a crash's traceback
+    assert _tables(out) == before
+    assert open_sink(out).sweep() == []  # every data file is named by a commit
+    assert not [p.name for p in out.rglob("*.tmp")]
+    assert not list((out / "_runs").glob(".*"))
+    fd = os.open(out / ".lock", os.O_RDONLY)  # read-only: the file system may be
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # not held: the run let go of it
+    finally:
+        os.close(fd)
+    return lines[0]
+
+
+# where the disk fills: the MiB left free (below the 8 MiB a commit keeps in reserve: at the
+# first commit; above it: after some batches), and without the reserve, inside Delta Lake's
+# own writer
+FULL_DISK = [(4.0, None), (8.6, None), (0.2, "0"), (1.0, "0")]
+
+
+def test_a_full_disk_leaves_the_last_run_and_the_next_run_finishes(archive, small_disk,
+                                                                     tmp_path):
+    src, rest = _halves(archive, tmp_path)
+    out = small_disk / "ds"
+    first = _start(src, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = _tables(out)
+    rest()
+    done = []
+    for leave, reserve in FULL_DISK:
+        filler = _fill(small_disk, leave)
+        proc = _start(src, out, env={"VANTHU_MIN_FREE_MB": reserve} if reserve else None)
+        _assert_stopped_cleanly(proc, out, before, "no space left on device (ENOSPC)")
+        logs = sorted((out / "_runs").glob("*.json"))
+        done.append(json.loads(logs[-1].read_text("utf-8"))["processed"])
+        filler.unlink()
+    print("documents processed by each stopped run:", done)
+    assert max(done) > 0  # some runs stopped mid-way, with batches committed
+    last = _start(src, out)
+    assert last.wait(timeout=300) == 0, last.stderr.read().decode()
+    clean = _start(src, tmp_path / "clean")
+    assert clean.wait(timeout=300) == 0, clean.stderr.read().decode()
+    got, expected = _tables(out), _tables(tmp_path / "clean")
+    for name in expected:
+        assert got[name] == expected[name], name
+
+
+def test_a_read_only_table_leaves_the_last_run_and_the_next_run_finishes(archive, small_disk,
+                                                                          tmp_path):
+    """``documents/`` turned read-only (a read-only bind mount: as root, ``chmod 0555`` does
+    not stop a write) after the other tables took a batch; then the whole dataset (the
+    tmpfs remounted read-only), where not even the lock can be taken."""
+    src, rest = _halves(archive, tmp_path)
+    out = small_disk / "ds"
+    first = _start(src, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = _tables(out)
+    rest()
+    docs = str(out / "documents")
+    _mount("--bind", docs, docs)
+    _mount("-o", "remount,bind,ro", docs)
+    proc = _start(src, out)
+    _assert_stopped_cleanly(proc, out, before, "read-only file system (EROFS)")
+    subprocess.run(["umount", docs], check=True)
+    _mount("-o", "remount,ro", str(small_disk))
+    proc = _start(src, out)
+    _assert_stopped_cleanly(proc, out, before, "read-only file system (EROFS)")
+    _mount("-o", "remount,rw", str(small_disk))
+    last = _start(src, out)
+    assert last.wait(timeout=300) == 0, last.stderr.read().decode()
+    clean = _start(src, tmp_path / "clean")
+    assert clean.wait(timeout=300) == 0, clean.stderr.read().decode()
+    got, expected = _tables(out), _tables(tmp_path / "clean")
+    for name in expected:
+        assert got[name] == expected[name], name

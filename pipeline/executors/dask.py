@@ -9,24 +9,50 @@ path a task, so only the file that took the worker down fails); results are yiel
 finish and written by the one process that runs ``ingest``, so the dataset never has two
 writers. Workers need the
 ``vanthu`` package and Tesseract installed, and must see the input paths (shared storage
-mounted at the same place). The memory limit becomes each worker's ``memory_limit`` (the
-nanny restarts a worker that passes it; the file then gets a failed record); the wall-time
-limit is not enforced on Dask (a task cannot be stopped from outside its worker).
+mounted at the same place).
+
+The limits hold on any cluster, remote ones included: a Dask worker runs each document in a
+supervised child process of its own (:class:`~pipeline.executors.local.Supervised`, the
+local pool's watch), kept between tasks, so a document past ``--max-seconds`` or
+``--max-memory`` is ended with its OCR processes and gets a failed record while the worker
+goes on. On a ``LocalCluster`` the memory limit is besides each worker's ``memory_limit``
+(the nanny restarts a worker that passes it), and a task whose worker dies is not tried on
+another worker; on a remote cluster those two are the cluster's own settings
+(``distributed.scheduler.allowed-failures``: a file that kills its worker is tried that many
+times more before its failed record).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pipeline.executors.base import DocumentTask, Limits, Result
+from pipeline.executors.local import Supervised
 from pipeline.runner import failed_record
 
 CHUNK = 8  # paths per Dask task: a task costs the scheduler about a millisecond
 
 
-def _run_many(paths: list[str], task: DocumentTask) -> list[Result]:
-    return [task(p) for p in paths]
+# each worker thread's supervised child, kept between the tasks of one run: (run, child)
+_SUPERVISED: dict[int, tuple[str, Supervised]] = {}
+
+
+def _run_many(paths: list[str], task: DocumentTask, limits: Limits | None = None
+              ) -> list[Result]:
+    """``paths`` run by this worker's supervised child (one per run: the run's task and
+    limits); without limits (none set) in the worker's own thread."""
+    limits = limits or task.limits
+    if limits.seconds is None and limits.memory_mb is None:
+        return [task(p) for p in paths]
+    key, thread = f"{id(task)}:{limits}", threading.get_ident()
+    held = _SUPERVISED.get(thread)
+    if held is None or held[0] != key:
+        if held is not None:
+            held[1].close()  # an earlier run's child
+        held = _SUPERVISED[thread] = (key, Supervised(task, limits))
+    return [held[1](p) for p in paths]
 
 
 class DaskExecutor:
@@ -54,13 +80,15 @@ class DaskExecutor:
         # one task at a time per worker thread, and a task whose worker dies fails at once
         # (its files are then sent again alone): only the file that took the worker down fails
         with dask.config.set({"distributed.scheduler.allowed-failures": 0,
-                              "distributed.scheduler.worker-saturation": 1.0}):
+                              "distributed.scheduler.worker-saturation": 1.0,
+                              "distributed.worker.daemon": False}):
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                    memory_limit=memory, dashboard_address=":0")
             return Client(cluster), cluster
 
     @staticmethod
-    def _alone(client: Any, task: DocumentTask, path: str, tries: int = 2) -> Result:
+    def _alone(client: Any, task: DocumentTask, path: str, limits: Limits,
+               tries: int = 2) -> Result:
         """``path`` as a task of its own; a second try tells a file that kills its worker
         from one that was only beside it when another did. The task is scattered again: the
         workers that held it may be the ones that died."""
@@ -69,7 +97,7 @@ class DaskExecutor:
             try:
                 shared = client.scatter(task, broadcast=True)
                 result: list[Result] = client.submit(_run_many, [path], task=shared,
-                                                     pure=False).result()
+                                                     limits=limits, pure=False).result()
                 return result[0]
             except Exception as exc:
                 error = type(exc).__name__
@@ -80,12 +108,13 @@ class DaskExecutor:
 
         if not paths:
             return
-        client, cluster = self._client(self.limits or task.limits)
+        limits = self.limits or task.limits
+        client, cluster = self._client(limits)
         try:
             shared = client.scatter(task, broadcast=True)
             files = list(paths)
             chunks = [files[i: i + CHUNK] for i in range(0, len(files), CHUNK)]
-            futures = client.map(_run_many, chunks, task=shared, pure=False)
+            futures = client.map(_run_many, chunks, task=shared, limits=limits, pure=False)
             chunk_of = {f.key: c for f, c in zip(futures, chunks, strict=True)}
             for fut in as_completed(futures):
                 chunk = chunk_of[fut.key]
@@ -93,7 +122,7 @@ class DaskExecutor:
                     yield from fut.result()
                 except Exception:  # KilledWorker, or the task's data went with a worker
                     for path in chunk:  # again one file at a time, so only that file fails
-                        yield self._alone(client, task, path)
+                        yield self._alone(client, task, path, limits)
                 fut.release()
         finally:
             client.close()

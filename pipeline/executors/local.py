@@ -152,6 +152,80 @@ class _Slot:
             self.conn.close()
 
 
+def _why_dead(slot: _Slot) -> str:
+    slot.proc.join(1)
+    code = slot.proc.exitcode
+    if code is not None and code < 0 and -code == signal.SIGKILL:
+        return "the worker was killed while reading this file (out of memory?)"
+    return ("the reader crashed on this file (damaged or hostile content; "
+            f"exit code {code})")
+
+
+def _verdict(slot: _Slot, ready: list[Any], checking: bool, limits: Limits
+             ) -> tuple[Result | None, str | None]:
+    """What became of the path ``slot`` holds: its result, or why it is lost (the worker
+    died, or is over a limit: checked when ``checking``), or neither (still at work)."""
+    if slot.conn in ready:
+        try:
+            return slot.conn.recv(), None
+        except (EOFError, OSError):
+            return None, _why_dead(slot)
+    if slot.proc.sentinel in ready:
+        return None, _why_dead(slot)
+    if not checking:
+        return None, None
+    if limits.seconds is not None and time.monotonic() - slot.since > limits.seconds:
+        return None, (f"took longer than the limit of {limits.seconds:g} s per document "
+                      "(--max-seconds)")
+    if limits.memory_mb is not None and slot.rss_mb() > limits.memory_mb:
+        return None, (f"used more memory than the limit of {limits.memory_mb} MiB per "
+                      "document (--max-memory)")
+    return None, None
+
+
+class Supervised:
+    """One supervised worker process kept between calls, for a host that hands out one path
+    at a time (a Dask worker's thread): each path runs in the child under ``limits``, and a
+    child that hangs, grows or dies is ended and replaced, the path getting a failed record
+    (``cong-van-treo.pdf: took longer than the limit of 600 s…``) instead of holding the
+    host's thread for ever. The same watch as :class:`PoolExecutor`'s, with one slot."""
+
+    def __init__(self, task: DocumentTask, limits: Limits) -> None:
+        if mp.current_process().daemon:
+            # a Dask worker is a daemonic process, which multiprocessing forbids children
+            # only so that they do not outlive it; ours die with it anyway (the lifeline
+            # and PR_SET_PDEATHSIG), so the flag is lifted for this process
+            mp.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+        self.task, self.limits = task, limits
+        self._ctx = _context()
+        self._pages = self._ctx.Value("i", 0)
+        self._lifeline, self._keep_alive = self._ctx.Pipe(duplex=False)
+        self._slot: _Slot | None = None
+
+    def __call__(self, path: str) -> Result:
+        if self._slot is None:
+            self._slot = _Slot(self._ctx, self.task, self._pages, self._lifeline)
+        slot = self._slot
+        slot.give(path)
+        while True:
+            ready = wait([slot.conn, slot.proc.sentinel], timeout=POLL_SECONDS)
+            result, lost = _verdict(slot, ready, True, self.limits)
+            if lost is not None:
+                slot.kill()
+                self._slot = None
+                return failed_record(path, lost)
+            if result is not None:
+                slot.path = None
+                return result
+
+    def close(self) -> None:
+        if self._slot is not None:
+            self._slot.stop()
+            self._slot = None
+        self._lifeline.close()
+        self._keep_alive.close()
+
+
 def _context() -> Any:
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
@@ -195,24 +269,7 @@ class PoolExecutor:
                     last_check = time.monotonic()
                 for slot in busy:
                     assert slot.path is not None
-                    result: Result | None = None
-                    lost: str | None = None
-                    if slot.conn in ready:
-                        try:
-                            result = slot.conn.recv()
-                        except (EOFError, OSError):
-                            lost = self._why_dead(slot)
-                    elif slot.proc.sentinel in ready:
-                        lost = self._why_dead(slot)
-                    elif not checking:
-                        continue
-                    elif limits.seconds is not None and \
-                            time.monotonic() - slot.since > limits.seconds:
-                        lost = (f"took longer than the limit of {limits.seconds:g} s per "
-                                "document (--max-seconds)")
-                    elif limits.memory_mb is not None and slot.rss_mb() > limits.memory_mb:
-                        lost = (f"used more memory than the limit of {limits.memory_mb} MiB per "
-                                "document (--max-memory)")
+                    result, lost = _verdict(slot, ready, checking, limits)
                     if result is None and lost is None:
                         continue
                     path = slot.path
@@ -235,11 +292,3 @@ class PoolExecutor:
             lifeline.close()
             keep_alive.close()
 
-    @staticmethod
-    def _why_dead(slot: _Slot) -> str:
-        slot.proc.join(1)
-        code = slot.proc.exitcode
-        if code is not None and code < 0 and -code == signal.SIGKILL:
-            return "the worker was killed while reading this file (out of memory?)"
-        return ("the reader crashed on this file (damaged or hostile content; "
-                f"exit code {code})")

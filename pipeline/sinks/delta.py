@@ -23,6 +23,7 @@ A data file that cannot be read (a truncated part) is named in a warning and lef
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -41,6 +42,19 @@ from schemas.arrow import ALL_TABLES, CORRECTIONS, RECORD_TABLES, record_rows
 from schemas.record import Record
 
 Version = dict[str, int]
+
+# Free space a commit leaves untouched (MiB; ``VANTHU_MIN_FREE_MB`` overrides): a commit that
+# would eat into it is not started, so a filling disk stops the run between two commits with
+# an ``ENOSPC`` of ours rather than inside Delta Lake's writer, which says so in a panic on
+# stderr. The logs, checkpoints and the run's row fit in it.
+MIN_FREE_MB = 8.0
+
+
+def _min_free() -> int:
+    try:
+        return int(float(os.environ.get("VANTHU_MIN_FREE_MB", MIN_FREE_MB)) * (1 << 20))
+    except ValueError:
+        return int(MIN_FREE_MB * (1 << 20))
 
 
 def _sql_list(values: Iterable[str]) -> str:
@@ -132,6 +146,16 @@ class DeltaSink:
     def path(self, table: str) -> Path:
         return self.root / table
 
+    def room(self, need: int) -> None:
+        """Raise ``ENOSPC`` unless ``need`` bytes (an Arrow size: more than its Parquet) fit
+        with :data:`MIN_FREE_MB` to spare."""
+        free = shutil.disk_usage(self.root).free
+        if free < need + _min_free():
+            raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)}: {free / (1 << 20):.1f} MiB "
+                          f"free, {(need + _min_free()) / (1 << 20):.1f} MiB wanted for the "
+                          "next commit",
+                          str(self.root))
+
     def exists(self, table: str) -> bool:
         return (self.path(table) / "_delta_log").is_dir()
 
@@ -144,12 +168,14 @@ class DeltaSink:
         """Replace every row whose ``key`` is one of ``keys`` by ``rows``, in one commit. A
         table written by an older schema takes the new columns (its old rows read them as
         null), so a dataset carries over when the pipeline adds a column."""
+        self.room(rows.nbytes)
         write_deltalake(str(self.path(table)), rows, mode="overwrite",
                         predicate=f"{key} IN ({_sql_list(keys)})", schema_mode="merge")
 
     def write_table(self, table: str, rows: pa.Table) -> None:
         """Replace a dataset-level table (``links``, ``checks``) whole, in one commit."""
         self.create(table)
+        self.room(rows.nbytes)
         write_deltalake(str(self.path(table)), rows, mode="overwrite")
 
     def drop_records(self, paths: list[str]) -> None:
@@ -162,6 +188,7 @@ class DeltaSink:
         """Append the run's row to ``runs``; with ``versions``, the run becomes what readers
         read."""
         self.create("runs")
+        self.room(0)
         write_deltalake(str(self.path("runs")),
                         pa.Table.from_pylist([dict(row)], schema=ALL_TABLES["runs"]),
                         mode="append")
@@ -175,8 +202,13 @@ class DeltaSink:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{run_id}.json"
         tmp = folder / f".{run_id}.json.tmp"
-        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
+                           "utf-8")
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half log behind
+            raise
         return path
 
     def close_dead_run_logs(self) -> list[str]:
@@ -202,8 +234,11 @@ class DeltaSink:
             if not self.exists(table):
                 continue
             dtable = DeltaTable(str(self.path(table)))
-            if len(dtable.file_uris()) > max_files:
+            uris = dtable.file_uris()
+            if len(uris) > max_files:
+                self.room(sum(os.path.getsize(u.removeprefix("file://")) for u in uris))
                 dtable.optimize.compact()
+            self.room(0)
             dtable.create_checkpoint()
 
     def vacuum(self, days: float = 30) -> list[str]:
@@ -227,6 +262,10 @@ class DeltaSink:
         for table in ALL_TABLES:
             if not self.exists(table):
                 continue
+            for tmp in (self.path(table) / "_delta_log").glob("*.tmp"):
+                if tmp.stat().st_mtime >= after:  # a commit cut off before its rename
+                    tmp.unlink()
+                    removed.append(f"{table}/_delta_log/{tmp.name}")
             fresh = [p for p in self.path(table).glob("*.parquet") if p.stat().st_mtime >= after]
             if not fresh:
                 continue

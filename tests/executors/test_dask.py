@@ -1,14 +1,17 @@
-"""The Dask executor on a 2-worker LocalCluster: the same records as this process, and a
-dataset written by ``ingest --executor dask`` equal to one written locally."""
+"""The Dask executor on a 2-worker LocalCluster: the same records as this process, a
+dataset written by ``ingest --executor dask`` equal to one written locally, and the
+per-document limits held inside each worker."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 
 import pytest
 
 from pipeline import ingest, read_dataset
-from pipeline.executors import DaskExecutor, DocumentTask, SerialExecutor
+from pipeline.executors import DaskExecutor, DocumentTask, Limits, SerialExecutor
 from tests.conftest import SAMPLES
 
 pytest.importorskip("distributed", reason="Dask distributed is not installed")
@@ -52,3 +55,30 @@ def test_a_file_that_kills_its_dask_worker_fails_alone():
     assert sorted(r.source_path for r in results) == FILES
     failed = [r.source_path for r in results if r.status.value == "failed"]
     assert failed == [victim]
+
+
+class _Hanging(DocumentTask):
+    """A task that never returns on files called ``name`` (a reader stuck in a loop)."""
+
+    def __init__(self, name: str, seconds: float) -> None:
+        super().__init__(limits=Limits(seconds=seconds, memory_mb=None, pages=None))
+        object.__setattr__(self, "name", name)
+
+    def __call__(self, path: str):
+        if os.path.basename(path) == self.name:
+            while True:
+                time.sleep(1)
+        return super().__call__(path)
+
+
+def test_a_document_that_hangs_on_dask_fails_at_the_time_limit_and_the_run_completes():
+    """Without the limit the hung file would hold its worker, and the run, for ever: the run
+    ending at all, with the time limit named, shows the child was stopped."""
+    victim = FILES[1]
+    start = time.monotonic()
+    results = list(DaskExecutor(workers=2).run(_Hanging(os.path.basename(victim), 10), FILES))
+    assert time.monotonic() - start < 120
+    assert sorted(r.source_path for r in results) == FILES
+    failed = [r for r in results if r.status.value == "failed"]
+    assert [r.source_path for r in failed] == [victim]
+    assert "longer than the limit of 10 s per document (--max-seconds)" in failed[0].errors[0]
