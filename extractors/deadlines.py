@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractors.base import Context, date_from_match, provenance
-from extractors.organisations import Mention, mentions, province_of
+from extractors.organisations import Mention, letter_province, mentions
 from pipeline.document import Line
 from pipeline.normalize import fold
 from pipeline.rules import rules
@@ -158,8 +158,7 @@ class DeadlinesExtractor:
         r = rules()  # the cues and the hour are in dates.yaml
         rec = ctx.record
         view = ctx.body_view()
-        province = province_of(rec.issuer_parent) or province_of(rec.issuer) \
-            or province_of(rec.place)
+        province = letter_province(rec)
         found: list[tuple[int, Deadline]] = []
         lines: list[Line] = []
         g = _grammar()

@@ -33,11 +33,12 @@ from pipeline.document import Line
 from pipeline.normalize import fold
 from pipeline.rules import rules
 from pipeline.rules.gazetteer import Gazetteer, gazetteer
-from schemas.record import Provenance, Source
+from schemas.record import OrgMention, Provenance, Record, Source
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 # between a kind of body and its province: "Sở Xây dựng tỉnh Bình Định", "UBND TP. Hà Nội"
 _PROVINCE_WORDS = {"tinh", "thanh", "pho", "tp", ".", "thu", "do"}
+_CODE_JOINS = ("/", "-")  # "749/QĐ-TTg": a symbol's part, not a body named in the text
 CONFIDENCE_BOTH = 0.8  # the symbol and the body name the same writer
 CONFIDENCE_ONE = 0.5  # only one of them does
 
@@ -127,6 +128,19 @@ def province_of(text: str | None) -> str | None:
         if label.startswith("P:"):
             return label[2:]
     return None
+
+
+def letter_province(rec: Record) -> str | None:
+    """The province a letter's bare ``Sở Nội vụ`` belongs to: its header's (``UBND TỈNH
+    QUẢNG NGÃI``), else its place's (``Lâm Đồng, ngày …``) unless its writer is a national
+    body: a Nghị định of the Chính phủ dated ``Hà Nội, ngày …`` speaks of every province's
+    ``Ủy ban nhân dân cấp tỉnh``, not of Hà Nội's."""
+    found = province_of(rec.issuer_parent) or province_of(rec.issuer)
+    if found:
+        return found
+    national = rec.issuer_id is not None and "@" not in rec.issuer_id \
+        and ":" not in rec.issuer_id
+    return None if national else province_of(rec.place)
 
 
 def mentions(text: str, *, province: str | None = None, owner: str | None = None,
@@ -238,18 +252,18 @@ def _sentence_writer(lines: list[Line], province: str | None) -> tuple[str, Line
 class OrganisationsExtractor:
     name = "organisations"
     needs_text = True
-    fields = ("issuer_id", "recipient_ids", "distribution_ids", "issuer")
+    fields = ("issuer_id", "recipient_ids", "distribution_ids", "issuer", "organisations")
 
     def extract(self, ctx: Context) -> None:
         rec = ctx.record
-        province = province_of(rec.issuer_parent) or province_of(rec.issuer) \
-            or province_of(rec.place)
         if rec.issuer:
             org = issuer_id_of(rec.issuer, rec.issuer_parent, rec.place)
             rec.set("issuer_id", org, rec.provenance.get("issuer"))
         else:
-            self._infer(ctx, province)
+            self._infer(ctx, province_of(rec.place))
+        province = letter_province(rec)
         owner = rec.issuer_id
+        self._body(ctx, province, owner)
         if rec.recipients:
             rec.set("recipient_ids", [first_id(r, province=province, owner=owner, lists=True)
                                       for r in rec.recipients], rec.provenance.get("recipients"))
@@ -258,6 +272,29 @@ class OrganisationsExtractor:
                                                   lists=True)
                                          for d in rec.distribution],
                     rec.provenance.get("distribution"))
+
+    def _body(self, ctx: Context, province: str | None, owner: str | None) -> None:
+        """Every body the letter's text names, once each (by id, or by its folded name when
+        it has none), with the page where it is first named."""
+        view = ctx.body_view()
+        found: list[OrgMention] = []
+        seen: set[str] = set()
+        first: list[Line] = []
+        text = view.text
+        for m in mentions(text, province=province, owner=owner):
+            if text[m.start - 1:m.start] in _CODE_JOINS or text[m.end:m.end + 1] in _CODE_JOINS:
+                continue  # a part of a cited code: "Quyết định số 749/QĐ-TTg"
+            key = m.id or fold(m.text).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            lines = view.lines_for(m.start, m.end)
+            first = first or lines
+            found.append(OrgMention(org_id=m.id, name=m.text,
+                                    page=lines[0].page if lines else None))
+        if found:
+            ctx.record.set("organisations", found,
+                           provenance(first, self.name, text=found[0].name))
 
     def _infer(self, ctx: Context, province: str | None) -> None:
         """An issuer for a letter without its header, from its symbol and its body; left

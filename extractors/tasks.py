@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from extractors.base import Context, date_from_match, provenance
-from extractors.organisations import first_id, province_of
+from extractors.organisations import first_id, letter_province
 from pipeline.document import Table
 from pipeline.normalize import fold
 from pipeline.rules.gazetteer import task_rules
@@ -85,8 +85,7 @@ class TasksExtractor:
 
     def extract(self, ctx: Context) -> None:
         rec = ctx.record
-        province = province_of(rec.issuer_parent) or province_of(rec.issuer) \
-            or province_of(rec.place)
+        province = letter_province(rec)
         tasks: list[Task] = []
         for d in rec.deadlines:
             if d.kind == DeadlineKind.ACTION.value and d.assignee:

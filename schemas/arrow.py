@@ -66,6 +66,11 @@ TASK_TYPE = pa.struct(
      ("output", pa.string()), ("source", pa.string()), ("page", pa.int32()),
      ("row", pa.int32())]
 )
+# a body named in the letter's text (schemas.record.OrgMention)
+MENTION_TYPE = pa.struct(
+    [("org_id", pa.string()), ("name", pa.string()), ("page", pa.int32()),
+     ("role", pa.string())]
+)
 CONTACT_TYPE = pa.struct(
     [("name", pa.string()), ("phone", pa.string()), ("email", pa.string())]
 )
@@ -104,6 +109,7 @@ DOCUMENTS = pa.schema(
         ("references", pa.list_(REFERENCE_TYPE)),
         ("contacts", pa.list_(CONTACT_TYPE)),
         ("tasks", pa.list_(TASK_TYPE)),
+        ("organisations", pa.list_(MENTION_TYPE)),
         ("urgency", pa.string()),
         ("secrecy", pa.string()),
         ("text_pages", pa.int32()),

@@ -213,6 +213,19 @@ class Task:
 
 
 @dataclass(slots=True)
+class OrgMention:
+    """A body the letter's text names, once per body: ``… gửi báo cáo về Sở Nội vụ trước
+    ngày 15/12/2025`` in a letter of Hà Nội → (``snv@ha-noi``, ``Sở Nội vụ``, page 2,
+    ``body``). ``org_id`` is None when the text does not say which body (``Sở Nội vụ`` with
+    no province known); ``page`` is where it is first named."""
+
+    org_id: str | None
+    name: str
+    page: int | None = None
+    role: str = "body"
+
+
+@dataclass(slots=True)
 class PageText:
     """The text of one page as read (``source``: ``text_layer`` or ``ocr``), for search."""
 
@@ -271,6 +284,7 @@ class Record:
     references: list[Reference] = dc_field(default_factory=list)
     contacts: list[Contact] = dc_field(default_factory=list)
     tasks: list[Task] = dc_field(default_factory=list)
+    organisations: list[OrgMention] = dc_field(default_factory=list)  # named in the body
     urgency: str | None = None
     secrecy: str | None = None
     text_pages: int | None = None

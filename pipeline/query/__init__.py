@@ -15,6 +15,10 @@ Every table of the dataset is a view (``documents``, ``fields``, ``signatures``,
   ``effective``, ``expiry``), the task and the assignee;
 - ``recipients``: one row per entry of ``Kính gửi`` (``role = 'recipient'``) and of ``Nơi
   nhận`` (``role = 'distribution'``), with the gazetteer's id;
+- ``mentions``: one row per body a letter names, wherever it names it: its writer (``role
+  = 'issuer'``), each ``recipients`` row, and each body its text names (``role = 'body'``,
+  with the page), so ``SELECT DISTINCT doc_id FROM mentions WHERE org_id LIKE 'snv@%'`` is
+  every letter that speaks of a Sở Nội vụ;
 - ``fields``: ``value`` is JSON text; ``value_text`` the value as plain text for a string.
 
 The SQL types of every column are in :data:`VIEW_TYPES` (the same on an empty dataset);
@@ -67,6 +71,21 @@ FLAT_VIEWS: dict[str, str] = {
                CAST(generate_subscripts(distribution, 1) AS INTEGER) AS position,
                unnest(distribution) AS name, unnest(distribution_ids) AS org_id
         FROM documents""",
+    "mentions": """
+        SELECT doc_id, source_path, code, issuer_id, 'issuer' AS role,
+               CAST(1 AS INTEGER) AS position, issuer AS name, issuer_id AS org_id,
+               CAST(NULL AS INTEGER) AS page
+        FROM documents WHERE issuer IS NOT NULL OR issuer_id IS NOT NULL
+        UNION ALL
+        SELECT doc_id, source_path, code, issuer_id, role, position, name, org_id,
+               CAST(NULL AS INTEGER) AS page
+        FROM recipients
+        UNION ALL
+        SELECT o.doc_id, o.source_path, o.code, o.issuer_id, o.m.role AS role, o.position,
+               o.m.name AS name, o.m.org_id AS org_id, o.m.page AS page
+        FROM (SELECT doc_id, source_path, code, issuer_id, unnest(organisations) AS m,
+                     CAST(generate_subscripts(organisations, 1) AS INTEGER) AS position
+              FROM documents) AS o""",
 }
 
 # The SQL type of every column of every view (checked by the tests on the samples and on an
@@ -88,6 +107,11 @@ VIEW_TYPES: dict[str, dict[str, str]] = {
         "doc_id": "VARCHAR", "source_path": "VARCHAR", "code": "VARCHAR",
         "issuer_id": "VARCHAR", "role": "VARCHAR", "position": "INTEGER", "name": "VARCHAR",
         "org_id": "VARCHAR",
+    },
+    "mentions": {
+        "doc_id": "VARCHAR", "source_path": "VARCHAR", "code": "VARCHAR",
+        "issuer_id": "VARCHAR", "role": "VARCHAR", "position": "INTEGER", "name": "VARCHAR",
+        "org_id": "VARCHAR", "page": "INTEGER",
     },
 }
 

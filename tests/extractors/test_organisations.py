@@ -8,7 +8,7 @@ import pytest
 from extractors.organisations import first_id, issuer_id_of, mentions
 from pipeline.rules.gazetteer import gazetteer
 from pipeline.runner import process_file
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, shared_file
 
 SEEDS = SAMPLES / "seeds"
 
@@ -110,3 +110,27 @@ def test_every_body_of_the_samples_headers_and_lists_has_an_id(monkeypatch):
             if org is None:
                 missing.append((path.name, name))
     assert missing == []
+
+
+def test_the_bodies_a_letter_speaks_of_are_kept_with_their_page():
+    """qn-05-TB-UBND-2025 (a text PDF of UBND tỉnh Quảng Ngãi) hands work to its Sở in the
+    body: each is kept once, with its id in Quảng Ngãi and the page where it is first named;
+    the issuer's own units are not, and no part of a cited code (``…/QĐ-TTg``) is a body."""
+    rec = process_file(shared_file("corpus/text-pdf/qn-05-TB-UBND-2025.pdf"))
+    got = {(o.org_id, o.page) for o in rec.organisations}
+    assert {("stc@quang-ngai", 1), ("skhdt@quang-ngai", 1), ("snv@quang-ngai", 2),
+            ("ttra@quang-ngai", 1)} <= got
+    ids = [o.org_id for o in rec.organisations]
+    assert len(ids) == len(set(ids)) and all(o.role == "body" for o in rec.organisations)
+    assert rec.provenance["organisations"].page == 1
+
+
+def test_a_national_letter_gives_no_province_to_a_bare_body():
+    """vbpl-doc_000029, a Nghị quyết of the Chính phủ dated in Hà Nội, speaks of every
+    province's ``Ủy ban nhân dân``: not of Hà Nội's, so the bare name has no id, and the
+    ``HĐND, UBND các tỉnh …`` of its Nơi nhận is not ``hdnd@ha-noi``."""
+    rec = process_file(shared_file("corpus/html/vbpl-doc_000029.html"))
+    assert not any(o.org_id and o.org_id.endswith("@ha-noi") for o in rec.organisations)
+    assert not any(i and i.endswith("@ha-noi") for i in rec.distribution_ids)
+    assert ("ubnd@*", "Ủy ban nhân dân các tỉnh, thành phố") in {
+        (o.org_id, o.name) for o in rec.organisations}

@@ -72,6 +72,22 @@ def test_citations_need_no_unnest_nor_quotes(dataset):
     assert by_relation["legal_basis"] >= 4  # qd-ubnd-256 in four formats and two signed PDFs
 
 
+def test_which_letters_mention_a_body(dataset):
+    """The question an analyst asks: which letters speak of a Sở Nội vụ, and where. The
+    Hà Nội notice (tb-vp-blank, in four formats, and its stamped PDF) names it in its body
+    and in its Nơi nhận; the view says both, with the page of the PDFs' body."""
+    con = connect(dataset)
+    rows = con.sql("SELECT source_path, role, name, page FROM mentions "
+                   "WHERE org_id = 'snv@ha-noi' ORDER BY source_path").fetchall()
+    names = sorted({r[0].rsplit("/", 1)[1] for r in rows})
+    assert names == ["tb-vp-blank.docx", "tb-vp-blank.html", "tb-vp-blank.pdf",
+                     "tb-vp-blank.txt", "tb-vp-stamped.pdf"]
+    assert {(r[1], r[2]) for r in rows} == {("body", "Sở Nội vụ"), ("distribution", "Sở Nội vụ")}
+    assert {r[3] for r in rows if r[0].endswith(".pdf") and r[1] == "body"} == {1}
+    roles = dict(con.sql("SELECT role, count(*) FROM mentions GROUP BY 1").fetchall())
+    assert set(roles) == {"issuer", "recipient", "distribution", "body"}
+
+
 def test_links_view(dataset):
     con = connect(dataset)
     rows = con.sql("SELECT from_code, to_code, relation, match FROM links").fetchall()
