@@ -67,7 +67,7 @@ DEFAULT_EXCLUDE = ("README*", "readme*", "Readme*")
 
 __all__ = ["DEFAULT_EXCLUDE", "MAX_ATTEMPTS", "DatasetLocked", "DatasetUnwritable", "InputError",
            "Limits", "RunReport", "connect", "discover", "extract", "ingest", "read_dataset",
-           "read_table", "storage_failure"]
+           "read_table", "storage_failure", "vacuum"]
 
 
 class DatasetLocked(VanthuError):
@@ -436,7 +436,7 @@ def _locked_run(report: RunReport, listing: Listing, dataset: Sink, version: str
         report.swept = dataset.sweep(since=_last_start(dataset))
         report.set_aside = dataset.set_aside_damaged()
         at_start = dataset.versions_now()
-        _run(report, listing, dataset, version, **settings)
+        _run(report, listing, dataset, version, at_start, **settings)
         derive(dataset, report, at_start)
         report.state = "complete"
     except BaseException as exc:
@@ -499,8 +499,9 @@ def _run_row(report: RunReport, versions: dict[str, int] | None) -> dict[str, An
     return row
 
 
-def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
-         workers: int | None, reprocess: str, progress: Callable[[dict[str, Any]], None] | None,
+def _run(report: RunReport, listing: Listing, dataset: Sink, version: str,
+         at_start: dict[str, int], *, workers: int | None, reprocess: str,
+         progress: Callable[[dict[str, Any]], None] | None,
          keep_records: bool, options: Options, page_progress: Callable[[int], None] | None,
          executor: str, scheduler: str | None, limits: Limits, batch_size: int) -> None:
     if reprocess not in ("failed", "outdated", "all", "none"):
@@ -516,8 +517,14 @@ def _run(report: RunReport, listing: Listing, dataset: Sink, version: str, *,
     manifest = {r["path"]: r for r in files}
     # rows of a path that never got its manifest row (a run killed between the record and
     # the files commits, the file renamed or deleted since) would be read forever: gone
+    # (none when every table is as the last complete run left it: not read again then, the
+    # record tables being most of what a no-op run would otherwise read)
     ghosts: set[str] = set()
-    for table in RECORD_TABLES:
+    pinned = dataset.pinned()
+    settled = pinned is not None and not report.set_aside and all(
+        at_start.get(t) == pinned.get(t) for t in (*RECORD_TABLES, "files"))
+    stored = set(manifest)
+    for table in () if settled else RECORD_TABLES:
         paths = set(dataset.read_latest(table, columns=["source_path"])
                     .column("source_path").to_pylist())
         ghosts |= paths - manifest.keys()
@@ -747,6 +754,28 @@ def derive(dataset: Sink, report: RunReport | None = None,
         docs = docs.filter(pc.invert(pc.is_in(docs.column("source_path"), value_set=gone)))
     dataset.write_table("links", links_table(docs))
     dataset.write_table("checks", checks_table(docs, fields))
+
+
+def vacuum(out: str | os.PathLike[str], *, retain_hours: float = 24 * 30, wait: float = 0.0,
+           sink: str = DEFAULT_SINK) -> list[str]:
+    """Compact every table of the dataset at ``out`` and delete the data files no version of
+    the last ``retain_hours`` needs (``as_of`` further back then fails); the versions
+    readers read are always kept. Holds the dataset's lock, so it refuses
+    (:class:`DatasetLocked`) while a run is going, or waits ``wait`` seconds for it. Returns
+    the files deleted. Weekly from cron: ``vanthu vacuum /srv/data/vanthu``."""
+    if not is_dataset(out, sink):
+        raise InputError(str(out), "not a dataset (no complete run of `vanthu ingest` here)")
+    lock = _lock(Path(out), wait, "vacuum-" + _now().strftime("%Y%m%dT%H%M%SZ"))
+    try:
+        dataset = open_sink(out, sink)
+        dataset.compact()
+        return dataset.vacuum(days=retain_hours / 24)
+    except OSError as exc:
+        if storage_failure(exc) is None:
+            raise
+        raise _unwritable(Path(out), exc) from exc
+    finally:
+        lock.release()
 
 
 # ---------------------------------------------------------------------------- reading back

@@ -50,6 +50,7 @@ from pipeline.api import (
     is_dataset,
     read_dataset,
     terminate_on_sigterm,
+    vacuum,
 )
 from pipeline.corrections import CorrectionError
 from pipeline.options import Options
@@ -372,6 +373,21 @@ def cmd_ingest(args) -> int:
     return code
 
 
+def cmd_vacuum(args) -> int:
+    """Exit codes: 0 done; 2 not a dataset, or it cannot be written; 3 a run holds the lock."""
+    try:
+        removed = vacuum(args.dataset, retain_hours=args.retain_hours, wait=args.wait)
+    except DatasetLocked as exc:
+        print(f"vanthu vacuum: {exc.message}; not vacuumed", file=sys.stderr)
+        return EXIT_LOCKED
+    except (InputError, DatasetUnwritable) as exc:
+        print(f"vanthu vacuum: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"compacted; {len(removed)} data files deleted (kept: what the last "
+          f"{args.retain_hours:g} hours and the last complete run need)")
+    return EXIT_OK
+
+
 def _no_dataset(path: str, command: str) -> int:
     print(f"vanthu {command}: {path} is not a dataset (no complete run of `vanthu ingest "
           "--out` there)", file=sys.stderr)
@@ -669,6 +685,16 @@ def build_parser() -> argparse.ArgumentParser:
     _ocr_arguments(p, cache_help="folder of cached OCR results (default: DATASET/.ocr-cache)")
     p.add_argument("--summary", action="store_true", help="print the dataset as a table after")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("vacuum", help="compact the tables and delete old data files (weekly)",
+                       epilog="exit codes: 0 done, 2 not a dataset or not writable, 3 a run "
+                              "holds the dataset's lock (nothing is done)")
+    p.add_argument("dataset")
+    p.add_argument("--retain-hours", type=float, default=24 * 30, metavar="N",
+                   help="keep what reading the dataset as of the last N hours needs "
+                        "(default: %(default)g, 30 days)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for a run's lock (default: exit 3 at once)")
+    p.set_defaults(func=cmd_vacuum)
     p = sub.add_parser("show", help="one document's record and where each value came from",
                        description="vanthu show FILE reads the file now; vanthu show DATASET "
                                    "DOC prints the record the dataset stored. Boxes are "

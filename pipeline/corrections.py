@@ -31,6 +31,7 @@ from schemas.arrow import DOCUMENTS
 NOT_CORRECTABLE = frozenset({
     "doc_id", "source_path", "source_format", "page_count", "status", "errors", "warnings",
     "text_pages", "file_size", "ingested_at", "schema_version", "signatures",
+    "pipeline_version",
 })
 CORRECTABLE = tuple(n for n in DOCUMENTS.names if n not in NOT_CORRECTABLE)
 

@@ -116,8 +116,13 @@ DOCUMENTS = pa.schema(
         ("file_size", pa.int64()),
         ("ingested_at", pa.timestamp("us", tz=TZ)),
         ("schema_version", pa.string()),
+        ("pipeline_version", pa.string()),
     ]
 )
+# Columns of ``documents`` a run fills, not the record: which code and rules made the row
+# (``0.1.0+3f9a1c2e``, :func:`pipeline.runner.pipeline_version`), the same as the path's
+# ``files`` row. Kept out of the record so its golden copies do not change with every edit.
+RUN_COLUMNS = ("pipeline_version",)
 
 FIELDS = pa.schema(
     [
@@ -212,10 +217,13 @@ def _json_default(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def record_rows(record: Record) -> dict[str, list[dict[str, Any]]]:
-    """The rows one record contributes to each table."""
+def record_rows(record: Record, pipeline_version: str | None = None
+                ) -> dict[str, list[dict[str, Any]]]:
+    """The rows one record contributes to each table; ``pipeline_version`` goes in the
+    documents row (see :data:`RUN_COLUMNS`)."""
     doc = record.to_dict(with_provenance=False)
     doc_row = {name: doc.get(name) for name in DOCUMENTS.names}
+    doc_row["pipeline_version"] = pipeline_version
     field_rows = []
     for name, prov in record.provenance.items():
         box = prov.bbox or (None, None, None, None)

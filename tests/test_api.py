@@ -14,7 +14,7 @@ import pytest
 from deltalake import DeltaTable
 
 from pipeline import connect, ingest, read_dataset, read_table
-from schemas.arrow import DOCUMENTS, SIGNATURE_TYPE
+from schemas.arrow import DOCUMENTS, RUN_COLUMNS, SIGNATURE_TYPE
 from schemas.record import NOT_COLUMNS, Record, Signature
 from tests.conftest import SAMPLES
 
@@ -28,7 +28,7 @@ SEED = "004_6568c36e68d1f851.txt"
 
 def test_arrow_schema_and_record_agree():
     record_fields = {f.name for f in dataclasses.fields(Record)} - set(NOT_COLUMNS)
-    assert set(DOCUMENTS.names) == record_fields
+    assert set(DOCUMENTS.names) == record_fields | set(RUN_COLUMNS)
     assert [f.name for f in SIGNATURE_TYPE] == [f.name for f in dataclasses.fields(Signature)]
     assert set(CONTRACT) <= set(DOCUMENTS.names)
 

@@ -95,6 +95,12 @@ class Sink(Protocol):
     def tidy(self) -> None:
         """Compact and checkpoint after a complete run."""
 
+    def compact(self) -> None:
+        """Rewrite every table's data files into few (``vanthu vacuum``)."""
+
+    def vacuum(self, days: float = 30) -> list[str]:
+        """Delete data files no version of the last ``days`` nor the pinned versions need."""
+
     def set_aside_damaged(self) -> list[str]:
         """Take unreadable data files out of the tables; returns their names."""
 

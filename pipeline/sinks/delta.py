@@ -96,7 +96,8 @@ class DeltaWriter:
             return
         rows: dict[str, list[dict[str, Any]]] = {t: [] for t in RECORD_TABLES}
         for rec in self._records:
-            for table, table_rows in record_rows(rec).items():
+            made_by = self._files.get(rec.source_path, {}).get("pipeline_version")
+            for table, table_rows in record_rows(rec, made_by).items():
                 rows[table].extend(table_rows)
         paths = [r.source_path for r in self._records]
         if self._copies:
@@ -194,8 +195,17 @@ class DeltaSink:
                         mode="append")
 
     def versions_now(self) -> Version:
-        return {t: DeltaTable(str(self.path(t))).version() for t in ALL_TABLES
-                if t != "runs" and self.exists(t)}
+        """Each table's newest version: the number of its last commit file
+        (``_delta_log/00000000000000000017.json``), read from the folder's listing rather
+        than by opening the table, which costs a no-op run most of its time."""
+        versions = {}
+        for table in ALL_TABLES:
+            if table == "runs" or not self.exists(table):
+                continue
+            numbers = [int(name[:-5]) for name in os.listdir(self.path(table) / "_delta_log")
+                       if name.endswith(".json") and name[:-5].isdigit()]
+            versions[table] = max(numbers, default=0)
+        return versions
 
     def write_run_log(self, run_id: str, report: Mapping[str, Any]) -> Path:
         folder = self.root / "_runs"
@@ -241,15 +251,31 @@ class DeltaSink:
             self.room(0)
             dtable.create_checkpoint()
 
-    def vacuum(self, days: float = 30) -> list[str]:
-        """Delete data files that no version of the last ``days`` needs (``as_of`` further
-        back then fails); returns them."""
-        removed = []
+    def compact(self) -> None:
+        """Rewrite each table's small data files into few (a new version, the same rows)."""
         for table in ALL_TABLES:
             if self.exists(table):
-                removed += DeltaTable(str(self.path(table))).vacuum(
-                    retention_hours=int(days * 24), dry_run=False,
-                    enforce_retention_duration=False)
+                self.room(sum(p.stat().st_size for p in self.path(table).glob("*.parquet")))
+                DeltaTable(str(self.path(table))).optimize.compact()
+
+    def vacuum(self, days: float = 30) -> list[str]:
+        """Delete data files that no version of the last ``days`` needs (``as_of`` further
+        back then fails), but never one the versions readers read need: a table's files
+        replaced after its pinned version (by a compaction since) are kept however old the
+        replacing commit is, until a complete run pins a newer version. Returns them."""
+        pinned = self.pinned() or {}
+        now = dt.datetime.now().timestamp()
+        removed = []
+        for table in ALL_TABLES:
+            if not self.exists(table):
+                continue
+            hours = days * 24
+            after = self.path(table) / "_delta_log" / f"{pinned.get(table, -1) + 1:020d}.json"
+            if table in pinned and after.exists():  # the commit that replaced them
+                hours = max(hours, (now - after.stat().st_mtime) / 3600 + 1)
+            removed += DeltaTable(str(self.path(table))).vacuum(
+                retention_hours=int(hours + 0.999), dry_run=False,
+                enforce_retention_duration=False)
         return removed
 
     def sweep(self, since: dt.datetime | None = None) -> list[str]:
@@ -296,9 +322,18 @@ class DeltaSink:
             if not self.exists(table):
                 continue
             dtable = DeltaTable(str(self.path(table)))
-            for uri in dtable.file_uris():
-                local = Path(uri.removeprefix("file://"))
-                if _readable(local):
+            actions = pa.table(dtable.get_add_actions(flatten=True)).to_pydict()
+            for name, size, when in zip(actions["path"], actions["size_bytes"],
+                                        actions["modification_time"], strict=True):
+                local = self.path(table) / name
+                # only a part whose size or time is not the log's is opened: a truncated or
+                # rewritten file; reading every footer made each no-op run slower
+                try:
+                    st = local.stat()
+                    same = st.st_size == size and st.st_mtime_ns // 1_000_000 <= _ms(when)
+                except OSError:
+                    same = False
+                if same or _readable(local):
                     continue
                 target = self.root / "_damaged" / table / local.name
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -398,6 +433,13 @@ class DeltaSink:
                               f"({exc}); the next ingest processes its documents again",
                               stacklevel=3)
         return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def _ms(when: Any) -> int:
+    """A log time (a datetime or milliseconds) as milliseconds since the epoch."""
+    if isinstance(when, dt.datetime):
+        return int(when.timestamp() * 1000)
+    return int(when)
 
 
 def _readable(path: Path) -> bool:

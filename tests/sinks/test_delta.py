@@ -114,3 +114,66 @@ def test_ingest_redoes_the_documents_of_a_damaged_part_of_any_table(tmp_path):
         again = ingest([src], out)
         assert again.set_aside == [f"{table}/{part.name}"] and again.processed == 1
         assert {t: len(read_dataset(out, t)) for t in clean} == clean
+
+
+def test_each_document_row_names_the_pipeline_that_made_it(tmp_path, monkeypatch):
+    """The documents row carries the version of the code and rules that made it, the same as
+    its files row: a row made before new rules keeps the old version until it is made again."""
+    import shutil
+
+    from pipeline import api, ingest, read_dataset
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in (SEED, SIGNED):
+        shutil.copy(f, src)
+    out = tmp_path / "ds"
+    first = ingest([src], out)
+    docs, files = read_dataset(out), read_dataset(out, "files")
+    assert set(docs.pipeline_version) == set(files.pipeline_version) == {first.pipeline_version}
+    monkeypatch.setattr(api, "pipeline_version", lambda: "9.9.9+newrules")
+    (src / SEED.name).write_text(SEED.read_text("utf-8") + "\nBản sao.\n", "utf-8")
+    ingest([src], out)
+    made = dict(zip(read_dataset(out).source_path, read_dataset(out).pipeline_version,
+                    strict=True))
+    assert made == {str(src / SEED.name): "9.9.9+newrules",
+                    str(src / SIGNED.name): first.pipeline_version}
+
+
+def test_vacuum_compacts_deletes_old_files_keeps_what_readers_read_and_waits_for_runs(tmp_path):
+    """With no hours retained, vacuum deletes the files earlier versions alone needed, but
+    not those of the versions the last complete run pinned (its compaction came after
+    them); while a run holds the lock it does nothing and says who holds it."""
+    import shutil
+
+    import filelock
+
+    from pipeline import api, ingest, read_dataset
+    from pipeline.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in (SEED, SIGNED):
+        shutil.copy(f, src)
+    out = tmp_path / "ds"
+    ingest([src], out, batch_size=1)
+    (src / SEED.name).write_text(SEED.read_text("utf-8") + "\nBản sao.\n", "utf-8")
+    ingest([src], out)
+    before = {t: read_dataset(out, t).drop(columns=["ingested_at"], errors="ignore")
+              for t in ("documents", "fields", "files")}
+    parts = sorted((out / "documents").glob("*.parquet"))
+    held = filelock.FileLock(str(out / ".lock"))
+    held.acquire()
+    try:
+        with pytest.raises(api.DatasetLocked, match="the dataset is locked by"):
+            api.vacuum(out, retain_hours=0)
+        assert main(["vacuum", str(out), "--retain-hours", "0"]) == 3
+    finally:
+        held.release()
+    assert sorted((out / "documents").glob("*.parquet")) == parts  # untouched
+    removed = api.vacuum(out, retain_hours=0)
+    assert any(r.endswith(".parquet") for r in removed)
+    for table, df in before.items():
+        got = read_dataset(out, table).drop(columns=["ingested_at"], errors="ignore")
+        assert got.to_dict("records") == df.to_dict("records"), table
+    assert main(["vacuum", str(out)]) == 0
