@@ -227,6 +227,14 @@ def overlaps(seal: Seal, page: int | None, bbox: tuple[float, float, float, floa
     return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r
 
 
+def seal_pages(rec: Record) -> set[int]:
+    """The pages a seal could hide a value on: where an authority, a title or a name was read
+    by OCR. Seals are looked for there only (:meth:`pipeline.document.Document.seals_on`)."""
+    return {prov.page for field in UNDER_SEAL
+            if (prov := rec.provenance.get(field)) is not None
+            and prov.source in OCR_SOURCES and prov.page is not None}
+
+
 def calibrate(rec: Record, seals: Sequence[Seal] = ()) -> None:
     """Cap the confidence of every value read by OCR by what its evidence allows.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from schemas.record import BBox, Source
@@ -122,9 +123,28 @@ class Document:
     signature_fields: list[SignatureField] = dataclasses.field(default_factory=list)
     handwriting: list[Handwritten] = dataclasses.field(default_factory=list)
     seals: list[Seal] = dataclasses.field(default_factory=list)
+    # finds the seals of one scanned page on demand (the scan reader sets it): seals are
+    # looked for only on the pages where a value they could hide was read
+    seal_finder: Callable[[int], list[Seal]] | None = None
+    seal_pages: set[int] = dataclasses.field(default_factory=set)
     tables: list[Table] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
+
+    def seals_on(self, pages: Iterable[int]) -> list[Seal]:
+        """The seals of ``pages``, each page looked at once (through :attr:`seal_finder`, a
+        page without one has none found); a page the finder fails on is said in the warnings
+        and counts as having none."""
+        for page in sorted(set(pages) - self.seal_pages):
+            self.seal_pages.add(page)
+            if self.seal_finder is None:
+                continue
+            try:
+                self.seals.extend(self.seal_finder(page))
+            except Exception as exc:  # evidence only: a failure costs the evidence, not the record
+                self.warnings.append(f"page {page}: seals could not be looked for: {exc!r}")
+        wanted = set(pages)
+        return [s for s in self.seals if s.page in wanted]
 
     @property
     def lines(self) -> list[Line]:

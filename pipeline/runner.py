@@ -20,7 +20,7 @@ from pathlib import Path
 import pymupdf
 
 from extractors.base import Context
-from extractors.confidence import calibrate
+from extractors.confidence import calibrate, seal_pages
 from extractors.registry import registry
 from pipeline.errors import VanthuError
 from pipeline.layout import zone
@@ -180,7 +180,8 @@ def run_extractors(ctx: Context, *, text: bool = True) -> None:
             extractor.extract(ctx)
         except Exception as exc:
             ctx.record.errors.append(f"extractor {name} failed: {exc!r}")
-    calibrate(ctx.record, ctx.doc.seals)  # an OCR value's confidence from its evidence
+    # an OCR value's confidence from its evidence, a seal over the signature block included
+    calibrate(ctx.record, ctx.doc.seals_on(seal_pages(ctx.record)))
 
 
 def process_file(

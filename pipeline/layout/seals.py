@@ -23,6 +23,8 @@ scan reader caches it beside the page's words and keeps it apart from them.
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any
 
 from pipeline.ocr import Word
@@ -49,6 +51,23 @@ def _reduce(ink: Any, factor: int) -> Any:
     return np.asarray(blocks.any(axis=(1, 3)), dtype=np.float64)
 
 
+@lru_cache(maxsize=64)
+def _ring_spectrum(shape: tuple[int, int], pad: int, r: int) -> tuple[Any, float]:
+    """The spectrum of a ring of radius ``r`` (and its pixel count) on a padded page of
+    ``shape``. Pages of a batch share their size, so each ring is transformed once per
+    process, not once per page: half the transforms a page costs."""
+    import numpy as np
+
+    yy, xx = np.mgrid[-pad:pad + 1, -pad:pad + 1]
+    dist = np.hypot(yy, xx)
+    ring = ((dist >= r - 1.0) & (dist < r + 1.0)).astype(np.float64)
+    kernel = np.zeros(shape)
+    kernel[:ring.shape[0], :ring.shape[1]] = ring
+    spectrum = np.fft.rfft2(kernel)
+    spectrum.flags.writeable = False
+    return spectrum, float(ring.sum())
+
+
 def rings(mask: Any, radii: range) -> list[tuple[float, float, float, float]]:
     """Circles of ink in a 0/1 ``mask`` (work pixels): ``(x, y, radius, ring share)`` of each,
     best first, at most :data:`MAX_SEALS`, none inside another."""
@@ -58,16 +77,12 @@ def rings(mask: Any, radii: range) -> list[tuple[float, float, float, float]]:
     pad = radii.stop + 4
     shape = (h + 2 * pad, w + 2 * pad)
     spectrum = np.fft.rfft2(mask, shape)
-    yy, xx = np.mgrid[-pad:pad + 1, -pad:pad + 1]
-    dist = np.hypot(yy, xx)
 
-    def share(r: float) -> Any:
-        ring = ((dist >= r - 1.0) & (dist < r + 1.0)).astype(np.float64)
-        kernel = np.zeros(shape)
-        kernel[:ring.shape[0], :ring.shape[1]] = ring
-        conv = np.fft.irfft2(spectrum * np.fft.rfft2(kernel), shape)
+    def share(r: int) -> Any:
+        kernel, size = _ring_spectrum(shape, pad, r)
+        conv = np.fft.irfft2(spectrum * kernel, shape)
         # centre of the kernel at (pad, pad): the sum around (y, x) sits at (y + pad, x + pad)
-        return conv[pad:pad + h, pad:pad + w] / ring.sum()
+        return conv[pad:pad + h, pad:pad + w] / size
 
     shares = {r: share(r) for r in range(radii.start, radii.stop + 4)}
     best = np.zeros((h, w))
@@ -106,8 +121,15 @@ def find_seals(rendered: Any, dpi: int) -> list[Word]:
     else:
         masks.append(("black", np.asarray(rendered.convert("L")) < 128))
     words: list[Word] = []
+    # a ring of the smallest radius, two work pixels wide, MIN_RING of it inked (less a tenth
+    # for the pixels a drawn circle misses): a mask with less ink than that (the red of a
+    # page without red) holds no seal and is not searched
+    least = 0.9 * MIN_RING * 2 * math.pi * radii.start * 2
     for colour, ink in masks:
-        for x, y, r, ring in rings(_reduce(ink, factor), radii):
+        mask = _reduce(ink, factor)
+        if mask.sum() < least:
+            continue
+        for x, y, r, ring in rings(mask, radii):
             if any(abs(w.x0 + w.x1 - 2 * x * factor) < r * factor
                    and abs(w.y0 + w.y1 - 2 * y * factor) < r * factor for w in words):
                 continue  # a red seal is also dark: found once, as red

@@ -21,7 +21,6 @@ engine's version and the phrase list, so a re-run never reads the same page twic
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -79,7 +78,6 @@ class PageResult:
     lines: list[Line]
     handwriting: list[Handwritten]
     cached: bool
-    seals: list[Seal] = dataclasses.field(default_factory=list)
 
 
 def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
@@ -111,21 +109,13 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
             if digits is not None and job.page_no == 1:
                 words += read_blanks(digits, rendered, words, image.info.get("deskew", 0.0))
             cache.put(key, words)
-        # the seals apart from the words, so that finding them never costs a page's OCR
-        seal_key = page_key(job.content_hash, settings, "seals", SEALS_VERSION)
-        seals = cache.get(seal_key)
-        if seals is None:
-            seals = find_seals(rendered if rendered is not None else job.image(), settings.dpi)
-            cache.put(seal_key, seals)
         progress.page_done()
         hand = [w for w in words if is_handwritten(w)]
         typed = [w for w in words if not is_handwritten(w)]
         lines = words_to_lines(typed, job.scale, job.page_no)
         engine_name = digits_id.split("|")[0]
         return job.page_no, PageResult(
-            lines, [handwritten(w, job.page_no, job.scale, engine_name) for w in hand], hit,
-            [Seal(job.page_no, scaled(w.box, job.scale), w.text.split(":", 1)[1],
-                  round(w.conf / 100, 3)) for w in seals])
+            lines, [handwritten(w, job.page_no, job.scale, engine_name) for w in hand], hit)
 
     if threads <= 1 or len(jobs) <= 1:
         return dict(one(j) for j in jobs)
@@ -157,17 +147,41 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
     except Exception as exc:
         document.errors.append(f"OCR failed: {exc}")
         return
+    document.seal_finder = seal_finder(jobs, settings, cache_dir)
     pages = {p.number: p for p in document.pages}
     for page_no, result in sorted(results.items()):
         page, lines = pages[page_no], result.lines
         page.lines, page.has_text, page.ocr = lines, bool(lines), True
         document.handwriting.extend(result.handwriting)
-        document.seals.extend(result.seals)
         if lines:
             conf = sum(ln.confidence for ln in lines) / len(lines)
             document.warnings.append(f"page {page_no} read by OCR (mean confidence {conf:.2f})")
         else:
             document.warnings.append(f"page {page_no} is blank: OCR found nothing to read")
+
+
+def seal_finder(jobs: list[PageJob], settings: OcrSettings,
+                cache_dir: str | None) -> Callable[[int], list[Seal]]:
+    """What finds the seals of one of ``jobs``' pages when asked (:meth:`Document.seals_on`),
+    cached apart from the page's words. A search costs about a sixth of the page's OCR, and
+    a seal matters only over the signature block: it is looked for on the page where the
+    title, the authority or the name was read, not on every page of a long scan."""
+    by_page = {job.page_no: job for job in jobs}
+    cache = Cache(cache_dir)
+
+    def find(page_no: int) -> list[Seal]:
+        job = by_page.get(page_no)
+        if job is None:  # a page with a text layer: nothing was scanned
+            return []
+        key = page_key(job.content_hash, settings, "seals", SEALS_VERSION)
+        words = cache.get(key)
+        if words is None:
+            words = find_seals(job.image(), settings.dpi)
+            cache.put(key, words)
+        return [Seal(page_no, scaled(w.box, job.scale), w.text.split(":", 1)[1],
+                     round(w.conf / 100, 3)) for w in words]
+
+    return find
 
 
 DIGIT_ENGINE = "ppocr"

@@ -8,7 +8,7 @@ import random
 
 from PIL import Image, ImageDraw
 
-from extractors.confidence import REVIEW, SEALED, calibrate
+from extractors.confidence import REVIEW, SEALED, calibrate, seal_pages
 from pipeline.document import Seal
 from pipeline.layout.seals import find_seals, is_seal
 from schemas.record import Provenance, Record
@@ -84,3 +84,36 @@ def test_a_red_seal_or_a_seal_elsewhere_leaves_the_evidence_as_it_was():
     rec, _ = _record()
     calibrate(rec, [far])
     assert rec.provenance["signing_authority"].confidence >= REVIEW
+
+
+def test_seals_are_looked_for_once_and_only_on_the_signature_blocks_page():
+    from pipeline.document import Document
+
+    asked: list[int] = []
+
+    def finder(page: int) -> list[Seal]:
+        asked.append(page)
+        return [Seal(page=page, bbox=(310, 595, 414, 699), colour="black", confidence=0.9)]
+
+    doc = Document(path="x.pdf", format="pdf", seal_finder=finder)
+    rec, _ = _record(page=3)  # a long scan: the block is read on page 3
+    rec.provenance["subject"] = Provenance(page=1, bbox=(0, 0, 1, 1), text="V/v",
+                                           source="ocr", confidence=0.9)
+    assert seal_pages(rec) == {3}
+    calibrate(rec, doc.seals_on(seal_pages(rec)))
+    assert asked == [3]
+    assert rec.provenance["signer_title"].confidence == SEALED
+    doc.seals_on([3, 1])
+    assert asked == [3, 1]  # page 3 not searched again
+    assert [s.page for s in doc.seals_on([1])] == [1]
+
+
+def test_a_seal_search_that_fails_costs_the_evidence_not_the_record():
+    from pipeline.document import Document
+
+    def broken(page: int) -> list[Seal]:
+        raise MemoryError("page too large")
+
+    doc = Document(path="x.pdf", format="pdf", seal_finder=broken)
+    assert doc.seals_on([2]) == []
+    assert doc.warnings == ["page 2: seals could not be looked for: MemoryError('page too large')"]
