@@ -143,22 +143,105 @@ def letter_province(rec: Record) -> str | None:
     return None if national else province_of(rec.place)
 
 
+def slug(text: str) -> str:
+    """A name as an id's part, ASCII: ``Tư Nghĩa`` → ``tu-nghia``, ``Phường 3`` →
+    ``phuong-3``."""
+    folded = fold(text).lower().encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+_NOT_A_BODY = ""  # a local level without a name: "Ủy ban nhân dân cấp xã"
+
+
+def _local(kind: str, toks: list[tuple[str, int, int]], e_tok: int,
+           spans: list[tuple[str, int, int, int, int]], i: int,
+           province: str | None) -> tuple[str, int, set[int]] | None:
+    """A body below the province (``UBND huyện Tư Nghĩa``, ``ỦY BAN NHÂN DÂN XÃ NGHĨA
+    HÒA``): its id, where it ends and the spans it took; ``_NOT_A_BODY`` for a level without
+    a name (``Ủy ban nhân dân cấp xã``, ``UBND xã, phường``); None when no level follows."""
+    gaz = gazetteer()
+    if kind not in gaz.local_kinds:
+        return None
+    words = [fold(t).lower() for t, _, _ in toks]
+    if words[e_tok:e_tok + 1] == ["cap"]:  # "Ủy ban nhân dân cấp xã", "… cấp tỉnh"
+        return _NOT_A_BODY, toks[e_tok][2], set()
+    found = [(lw, lv) for lw, lv in gaz.local_levels
+             if tuple(words[e_tok:e_tok + len(lw)]) == lw]
+    if not found:
+        return None
+    level_words, level = found[0]  # the longest: "thị xã" before "xã"
+    j = start = e_tok + len(level_words)
+    starts = {sp[1]: q for q, sp in enumerate(spans) if q > i}
+    if j in starts and spans[starts[j]][0].startswith("P:") and level == "thanh-pho":
+        return None  # "UBND thành phố Hà Nội": the province itself
+    taken: set[int] = set()
+    while j < len(toks) and j - start < 6:
+        word = toks[j][0]
+        if not (word[:1].isupper() or word.isdigit()) or words[j] in ("tinh", "tp"):
+            break
+        if words[j] == "thanh" and words[j + 1:j + 2] == ["pho"]:
+            break
+        if j in starts:
+            if not spans[starts[j]][0].startswith("P:") or j > start:
+                break  # another body, or the province after the name
+            taken.add(starts[j])  # a name that is also a province's: "xã Bình Định"
+        j += 1
+    if j == start:
+        if " ".join(level_words) in gaz.province_kinds:
+            return None  # "UBND Thành phố" in a letter of Hà Nội: the city, a province
+        return _NOT_A_BODY, toks[start - 1][2], set()  # "UBND xã, phường"
+    name = " ".join(t for t, _, _ in toks[start:j])
+    end = toks[j - 1][2]
+    prov = province
+    for q in range(i + 1, len(spans)):
+        label, s_tok, _, _, p_end = spans[q]
+        if q in taken:
+            continue
+        gap = words[j:s_tok]
+        if label.startswith("P:") and len(gap) <= 4 and all(
+                g in _PROVINCE_WORDS or g == "," for g in gap):
+            prov, end = label[2:], p_end
+            taken.add(q)
+        break
+    org = f"{kind}-{level}:{slug(name)}" + (f"@{prov}" if prov else "")
+    return org, end, taken
+
+
+def _writer_head(owner: str | None) -> str | None:
+    """The head word of the writer's name, folded: ``stttt@phu-yen`` → ``so``, ``btttt`` →
+    ``bo``."""
+    name = gazetteer().name(owner) if owner else None
+    return fold(name.split()[0]).lower() if name else None
+
+
 def mentions(text: str, *, province: str | None = None, owner: str | None = None,
              lists: bool = False) -> list[Mention]:
     """Every body ``text`` names, in order. ``province``: the letter's own (joined to a
     kind of body written without one); ``owner``: the writer's id (joined to its units);
     ``lists``: ``text`` is an entry of Kính gửi or Nơi nhận, where the writer's own people
     and files are named too (``Lưu: VT`` → ``btttt/luu``; in the body ``phòng`` is a word)."""
+    gaz = gazetteer()
     spans = _matcher().spans(text)
     toks = _tokens(text)
     out: list[Mention] = []
     used: set[int] = set()
-    for i, (label, _, e_tok, start, end) in enumerate(spans):
+    unit_at: int | None = None  # a leading "Cục …" waiting for the body it belongs to
+    for i, (label, s_tok, e_tok, start, end) in enumerate(spans):
         if i in used:
             continue
         kind, _, name = label.partition(":")
         org: str | None = None
-        if kind == "N" or kind == "G":
+        local = _local(name, toks, e_tok, spans, i, province) if kind == "K" else None
+        if local is not None:
+            if local[0] == _NOT_A_BODY:
+                continue
+            org, end = local[0], local[1]
+            used.update(local[2])
+        elif kind == "N" and s_tok >= 2 and [fold(t).lower() for t, _, _ in
+                                              toks[s_tok - 2:s_tok]] == ["van", "phong"]:
+            # "Văn phòng Quốc hội", "Văn phòng Chủ tịch nước": the body's office
+            org, start = f"{name}/vp", toks[s_tok - 2][1]
+        elif kind == "N" or kind == "G":
             org = name
         elif kind == "K":
             after = spans[i + 1] if i + 1 < len(spans) else None
@@ -180,11 +263,26 @@ def mentions(text: str, *, province: str | None = None, owner: str | None = None
             elif owner and "@" not in owner and "/" not in owner:
                 org = f"{owner}/{name}"
         elif kind == "I":
-            if not lists:
+            if not lists and name not in gaz.internal_in_body:
                 continue
+            if name in gaz.internal_of_writer:
+                said = fold(toks[e_tok - 1][0]).lower()  # "Sở" of "Văn phòng Sở"
+                named = e_tok < len(toks) and toks[e_tok][0][:1].isupper()
+                if said != _writer_head(owner) or named:
+                    continue  # "các đơn vị thuộc Bộ" in a Sở's letter, "… thuộc Bộ Y tế"
+            if name in gaz.internal_leading:
+                before = fold(toks[s_tok - 1][0]).lower() if s_tok else ""
+                if not toks[s_tok][0][:1].isupper() or before in ("van", "vp") \
+                        or (before[:1].isalnum() and before != "cac"):
+                    continue  # "Văn phòng Quốc hội", "Sở Nội vụ": a word, not a unit
+                if any(sp[0][0] in "NK" for sp in spans[i + 1:]):
+                    unit_at = start  # "Cục Kiểm tra văn bản … (Bộ Tư pháp)"
+                    continue
             org = f"{owner}/{name}" if owner else None
         else:
             continue  # a province or "các tỉnh" alone names no body
+        if unit_at is not None and org and "/" not in org:
+            org, start, unit_at = f"{org}/phong", unit_at, None
         out.append(Mention(org, start, end, text[start:end]))
     return out
 
@@ -205,6 +303,9 @@ def issuer_id_of(issuer: str | None, parent: str | None, place: str | None) -> s
         return None
     province = province_of(parent) or province_of(issuer) or province_of(place)
     parent_id = first_id(parent, province=province) if parent else None
+    if parent_id and ":" in parent_id and fold(issuer).upper().startswith("PHONG "):
+        # "PHÒNG TÀI CHÍNH - KẾ HOẠCH" under "UBND HUYỆN TƯ NGHĨA"
+        return f"{parent_id}/{slug(issuer)}"
     if fold(issuer).strip() == "VAN PHONG" and parent_id:
         if parent_id.startswith("ubnd@"):
             return "vp-" + parent_id

@@ -42,6 +42,13 @@ class Gazetteer:
     by_abbr: dict[str, str]  # a symbol's part, folded: "BTTTT" → "N:btttt", "STTTT" → "K:stttt"
     province_by_folded: dict[str, str]  # "PHU YEN" → "phu-yen"
     writer_verbs_folded: tuple[str, ...]
+    internal_in_body: frozenset[str] = frozenset()  # "vp": "Văn phòng Sở" in the body too
+    internal_of_writer: frozenset[str] = frozenset()  # said with the writer's head word
+    internal_leading: frozenset[str] = frozenset()  # "Phòng", "Vụ": only opening an entry
+    local_kinds: frozenset[str] = frozenset()  # "ubnd": "UBND huyện Tư Nghĩa"
+    # a level's folded words → its id: ("thi", "xa") → "thi-xa", longest first
+    local_levels: tuple[tuple[tuple[str, ...], str], ...] = ()
+    province_kinds: frozenset[str] = frozenset()  # folded: "thanh pho", "tinh"
 
     def name(self, org_id: str) -> str | None:
         """The written name of an id: ``stttt@phu-yen`` → ``Sở Thông tin và Truyền thông
@@ -56,6 +63,8 @@ class Gazetteer:
             if owner is None or known is None:
                 return None
             return f"{known.name} ({owner})"
+        if ":" in org_id:
+            return None  # a local body's id is built from its name: the text has its name
         if "@" in org_id:
             kind, prov = org_id.split("@", 1)
             body = self.provincial.get(kind)
@@ -72,7 +81,7 @@ class Gazetteer:
         """The id of the body that holds an id's work today (after the 2025 mergers):
         ``btttt`` → ``bkhcn``, ``stttt@phu-yen`` → ``stttt@dak-lak``."""
         if "@" in org_id:
-            kind, prov = org_id.split("@", 1)
+            kind, prov = org_id.rsplit("@", 1)
             p = self.provinces.get(prov)
             return f"{kind}@{p.merged_into}" if p and p.merged_into else org_id
         body = self.national.get(org_id)
@@ -126,6 +135,14 @@ def gazetteer(folder: Path = RULES_DIR) -> Gazetteer:
         by_abbr=by_abbr,
         province_by_folded={fold(n): p.id for p in data.provinces for n in (p.name, *p.aliases)},
         writer_verbs_folded=tuple(fold(v) for v in data.writer_verbs),
+        internal_in_body=frozenset(data.internal_in_body),
+        internal_of_writer=frozenset(data.internal_of_writer),
+        internal_leading=frozenset(data.internal_leading),
+        local_kinds=frozenset(data.local_kinds),
+        local_levels=tuple(sorted(((tuple(fold(lv.name).lower().split()), lv.id)
+                                   for lv in data.local_levels),
+                                  key=lambda p: len(p[0]), reverse=True)),
+        province_kinds=frozenset(fold(p.kind).lower() for p in data.provinces),
     )
 
 

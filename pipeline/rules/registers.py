@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    model_validator,
+)
 
 
 def _compile(value: object) -> re.Pattern[str]:
@@ -63,7 +70,24 @@ class OrganisationsFile(_Model):
     every_province: Texts
     groups: tuple[Body, ...]
     internal: tuple[Body, ...]
+    internal_in_body: tuple[Slug, ...]
+    internal_of_writer: tuple[Slug, ...]
+    internal_leading: tuple[Slug, ...]
+    local_kinds: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    local_levels: Annotated[tuple[Body, ...], Field(min_length=1)]
     writer_verbs: Texts
+
+    @model_validator(mode="after")
+    def _ids_are_known(self) -> OrganisationsFile:
+        internal = {b.id for b in self.internal}
+        for key in ("internal_in_body", "internal_of_writer", "internal_leading"):
+            unknown = set(getattr(self, key)) - internal
+            if unknown:
+                raise ValueError(f"{key}: {sorted(unknown)} are not ids of internal")
+        unknown = set(self.local_kinds) - {b.id for b in self.provincial}
+        if unknown:
+            raise ValueError(f"local_kinds: {sorted(unknown)} are not ids of provincial")
+        return self
 
 
 class RelationsFile(_Model):

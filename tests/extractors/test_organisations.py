@@ -3,6 +3,8 @@ bodies, and the writer of a letter that lost its header."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractors.organisations import first_id, issuer_id_of, mentions
@@ -134,3 +136,121 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
     assert not any(i and i.endswith("@ha-noi") for i in rec.distribution_ids)
     assert ("ubnd@*", "Ủy ban nhân dân các tỉnh, thành phố") in {
         (o.org_id, o.name) for o in rec.organisations}
+
+
+# ------------------------------------------------------------- bodies below the province
+# Real entries: qn-46-TB-UBND-2025 (scan) sends a copy to "UBND huyện Tư Nghĩa" and writes to
+# a couple at "… xã Nghĩa Hòa, huyện Tư Nghĩa, tỉnh Quảng Ngãi"; qn-vht507-TB-UBND-2024 invites
+# "UBND các huyện: Ba Tơ, …"; qn-07-CT-UBND-2018 sends to "UBND các huyện thành phố";
+# vbpl-doc_000017 names "Ủy ban nhân dân xã, phường, đặc khu" and vbpl-doc_000030 "Ủy ban
+# nhân dân cấp xã".
+@pytest.mark.parametrize(
+    "text, province, org",
+    [
+        ("UBND huyện Tư Nghĩa", "quang-ngai", "ubnd-huyen:tu-nghia@quang-ngai"),
+        ("Ủy ban nhân dân huyện Tư Nghĩa", "quang-ngai", "ubnd-huyen:tu-nghia@quang-ngai"),
+        ("ỦY BAN NHÂN DÂN HUYỆN TƯ NGHĨA", "quang-ngai", "ubnd-huyen:tu-nghia@quang-ngai"),
+        # the province written after the name wins over the letter's
+        ("UBND xã Nghĩa Hòa, tỉnh Quảng Ngãi", "ha-noi", "ubnd-xa:nghia-hoa@quang-ngai"),
+        # no province said anywhere: the id has none
+        ("HĐND huyện Tư Nghĩa", None, "hdnd-huyen:tu-nghia"),
+        ("UBND thị xã Đức Phổ", "quang-ngai", "ubnd-thi-xa:duc-pho@quang-ngai"),
+        ("UBND Phường 3", "ho-chi-minh", "ubnd-phuong:3@ho-chi-minh"),
+        # an address names no body
+        ("Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh (Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, huyện Tư "
+         "Nghĩa, tỉnh Quảng Ngãi)", "quang-ngai", None),
+        ("Đại diện lãnh đạo UBND các huyện: Ba Tơ, Minh Long, Sơn Hà, Sơn Tây, Trà Bồng; "
+         "Phòng KGVX - Văn phòng UBND tỉnh", "quang-ngai", "ubnd-huyen@*"),
+        ("UBND các huyện thành phố", "quang-ngai", "ubnd-huyen@*"),
+        # a level without a name is no body, not the letter's own province's UBND
+        ("Ủy ban nhân dân xã, phường, đặc khu thuộc tỉnh", "quang-ngai", None),
+        ("Ủy ban nhân dân cấp xã", "quang-ngai", None),
+        # "thành phố" before a province is the province; alone, in its own letter, too
+        ("UBND thành phố Hà Nội", None, "ubnd@ha-noi"),
+        ("UBND Thành phố", "ha-noi", "ubnd@ha-noi"),
+    ],
+)
+def test_local_bodies_get_an_id_built_from_their_name(text, province, org):
+    assert first_id(text, province=province, owner="ubnd@quang-ngai", lists=True) == org
+
+
+@pytest.mark.parametrize(
+    "issuer, parent, place, org",
+    [
+        ("ỦY BAN NHÂN DÂN HUYỆN TƯ NGHĨA", None, "Tư Nghĩa", "ubnd-huyen:tu-nghia"),
+        ("ỦY BAN NHÂN DÂN XÃ NGHĨA HÒA", "UBND TỈNH QUẢNG NGÃI", None,
+         "ubnd-xa:nghia-hoa@quang-ngai"),
+        ("PHÒNG TÀI CHÍNH - KẾ HOẠCH", "UBND HUYỆN TƯ NGHĨA", "Tư Nghĩa",
+         "ubnd-huyen:tu-nghia/phong-tai-chinh-ke-hoach"),
+    ],
+)
+def test_local_issuers(issuer, parent, place, org):
+    assert issuer_id_of(issuer, parent, place) == org
+
+
+def test_a_task_handed_to_a_district():
+    from tests.extractors.test_fields import letter, rec_of
+
+    head = ["UBND TỈNH QUẢNG NGÃI", "SỞ NỘI VỤ", "Số: 127/SNV-VP",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Quảng Ngãi, ngày 15 tháng 5 năm 2025",
+            "V/v rà soát hồ sơ lưu trữ"]
+    rec = rec_of(letter(head, ["Đề nghị UBND huyện Tư Nghĩa báo cáo kết quả rà soát trước "
+                               "ngày 30/5/2025."]))
+    (d,) = rec.deadlines
+    assert (d.kind, d.assignee_id) == ("action", "ubnd-huyen:tu-nghia@quang-ngai")
+    assert rec.tasks[0].lead_id == "ubnd-huyen:tu-nghia@quang-ngai"
+
+
+# ------------------------------------------------------------------ the writer's own units
+@pytest.mark.parametrize(
+    "entry, owner, org",
+    [
+        # vbpl-doc_000010 and _000011: another body's office, not the writer's "phòng"
+        ("Văn phòng Quốc hội", "bct", "qh/vp"),
+        ("Văn phòng Chủ tịch nước", "cp", "ctn/vp"),
+        ("Văn phòng Trung ương và các Ban của Đảng", "cp", None),
+        # vbpl-doc_000005 (Bộ Xây dựng): a Cục of the Bộ Tư pháp
+        ("Cục Kiểm tra văn bản và QLXLVPHC (Bộ Tư pháp)", "bxd", "btp/phong"),
+        # qn-05-TB-UBND-2025: "Nội vụ" is not a "Vụ" of the UBND
+        ("Các Sở: Tài chính, Kế hoạch và Đầu tư, Tài nguyên và Môi trường, Xây dựng, Lao động "
+         "- Thương binh và Xã hội, Nội vụ, Tư pháp", "ubnd@quang-ngai", None),
+        # qn-vht507-TB-UBND-2024: a Phòng of the Văn phòng UBND
+        ("Phòng KGVX - Văn phòng UBND tỉnh", "ubnd@quang-ngai", "vp-ubnd@quang-ngai/phong"),
+        # seed 003 (Sở TTTT Phú Yên): its own Phòng, and its Văn phòng
+        ("Phòng TT-BC-XB, VP Sở", "stttt@phu-yen", "stttt@phu-yen/phong"),
+        ("VP Sở", "stttt@phu-yen", "stttt@phu-yen/vp"),
+        ("VP Sở", "btttt", None),  # a Bộ has no "Văn phòng Sở"
+    ],
+)
+def test_the_writers_units_only_when_they_are_its(entry, owner, org):
+    province = "quang-ngai" if "quang-ngai" in owner else None
+    assert first_id(entry, province=province, owner=owner, lists=True) == org
+
+
+def test_the_writers_units_named_in_the_body():
+    """vbpl-doc_000013 (Bộ Công Thương): ``Các đơn vị thuộc Bộ có trách nhiệm báo cáo …`` are
+    its own units; ``thuộc Bộ Giáo dục và Đào tạo`` goes on with another name, and in a
+    letter of a Sở ``các đơn vị thuộc Bộ`` are not the Sở's."""
+    said = "Các đơn vị thuộc Bộ có trách nhiệm báo cáo Lãnh đạo Bộ"
+    assert [m.id for m in mentions(said, owner="bct")] == ["bct/don-vi"]
+    other = mentions("các đơn vị thuộc Bộ Giáo dục và Đào tạo", owner="bct")
+    assert [m.id for m in other] == ["bgddt"]
+    assert mentions(said, owner="snv@ha-noi") == []
+    found = mentions("Giao các phòng, đơn vị thuộc Sở và Văn phòng Sở triển khai",
+                     owner="snv@ha-noi")
+    assert [m.id for m in found] == ["snv@ha-noi/don-vi", "snv@ha-noi/vp"]
+
+
+def test_ids_are_ascii_and_stable():
+    """Every id given to the corpus's and the samples' lists is ASCII with no space, and the
+    same on a second reading."""
+    paths = sorted(p for p in SAMPLES.rglob("*") if p.suffix in (".txt", ".html", ".pdf"))
+    for path in paths:
+        rec = process_file(path)
+        ids = [rec.issuer_id, *rec.recipient_ids, *rec.distribution_ids,
+               *(o.org_id for o in rec.organisations)]
+        for org in filter(None, ids):
+            assert re.fullmatch(r"[a-z0-9@*:/_-]+", org), (path.name, org)
+        again = process_file(path)
+        assert again.recipient_ids == rec.recipient_ids
+        assert [o.org_id for o in again.organisations] == [o.org_id for o in rec.organisations]
