@@ -26,6 +26,7 @@ class Line:
     size: float | None = None
     source: str = Source.TEXT_LAYER.value
     confidence: float = 1.0
+    read_as: str | None = None  # OCR's own text when the spelling repair changed it
 
     @property
     def blank(self) -> bool:

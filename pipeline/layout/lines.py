@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from pipeline.document import Line
 from pipeline.layout.phrases import snap_phrase
+from pipeline.layout.spelling import repair_text
 from pipeline.normalize import fold, normalize_line
 from pipeline.ocr import Word
 from schemas.record import BBox, Source, union_all
@@ -29,7 +30,9 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
     side read as ``|`` (a stamp's frame beside the subject). Specks and stamp fragments
     (``£ =.``, low confidence and fewer than four letters) are dropped, and a line that is a
     known header or signature phrase except for its marks (``PHO CHU TỊCH``) takes the
-    phrase's spelling (see ``pipeline/rules/ocr_phrases.yaml``).
+    phrase's spelling (see ``pipeline/rules/ocr_phrases.yaml``). Marks OCR lost and digits
+    it read as letters are repaired (:mod:`pipeline.layout.spelling`), OCR's own text kept in
+    ``Line.read_as``.
     """
     lines = []
     for pieces in line_pieces(words):
@@ -41,13 +44,16 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
             if conf < 0.5 and sum(ch.isalpha() for ch in text) < 4:
                 continue
             text = snap_phrase(text)
+            # tô chức → tổ chức, số I1 → số 11; only words the engine doubted get marks
+            repaired, changes = repair_text(text, [w.conf for w in piece])
             lines.append(
                 Line(
-                    text=text,
+                    text=repaired,
                     page=page_no,
                     bbox=scaled(union_all(w.box for w in piece), scale),
                     source=Source.OCR.value,
                     confidence=round(conf, 3),
+                    read_as=text if changes else None,
                 )
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]

@@ -35,6 +35,7 @@ from pipeline.layout.lines import scaled
 from pipeline.layout.phrases import phrases_digest
 from pipeline.layout.seals import VERSION as SEALS_VERSION
 from pipeline.layout.seals import find_seals
+from pipeline.layout.spelling import repairs_said
 from pipeline.ocr import (
     Cache,
     Engine,
@@ -156,6 +157,8 @@ def ocr_into(document: Document, jobs: list[PageJob], options: Options) -> None:
         if lines:
             conf = sum(ln.confidence for ln in lines) / len(lines)
             document.warnings.append(f"page {page_no} read by OCR (mean confidence {conf:.2f})")
+            if any(ln.read_as is not None for ln in lines):
+                document.warnings.append(f"page {page_no}: {repairs_said(lines)}")
         else:
             document.warnings.append(f"page {page_no} is blank: OCR found nothing to read")
 
