@@ -282,7 +282,12 @@ def mentions(text: str, *, province: str | None = None, owner: str | None = None
         else:
             continue  # a province or "các tỉnh" alone names no body
         if unit_at is not None and org and "/" not in org:
-            org, start, unit_at = f"{org}/phong", unit_at, None
+            unit = "phong"
+            if ":" in org:  # a local body's Phòng is named as its header would name it
+                words = re.sub(r"(?i)\s*(?:thuộc|trực thuộc|[-–(,])\s*$", "",
+                               text[unit_at:start].strip())
+                unit = slug(words) or unit
+            org, start, unit_at = f"{org}/{unit}", unit_at, None
         out.append(Mention(org, start, end, text[start:end]))
     return out
 

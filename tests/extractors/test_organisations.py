@@ -168,6 +168,9 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
         # "thành phố" before a province is the province; alone, in its own letter, too
         ("UBND thành phố Hà Nội", None, "ubnd@ha-noi"),
         ("UBND Thành phố", "ha-noi", "ubnd@ha-noi"),
+        # a Phòng of a district, as its own header names it
+        ("Phòng Tài chính - Kế hoạch thuộc UBND huyện Tư Nghĩa", "quang-ngai",
+         "ubnd-huyen:tu-nghia@quang-ngai/phong-tai-chinh-ke-hoach"),
     ],
 )
 def test_local_bodies_get_an_id_built_from_their_name(text, province, org):
