@@ -16,11 +16,14 @@ word), wrong (the printed word was read right and the repair broke it) or neithe
 
 ``--clean`` counts the repair's false changes on text that is right by construction: every
 line of the text PDFs' text layers and the HTML pages in ``../shared/corpus`` and of the
-generated and seed samples. Every word changed there is a false repair.
+generated and seed samples. Every word changed there is a false repair (or a typo of the
+source put right). ``--scans`` lists the repairs made on the real scans, whose text is not
+known, each in its context, to be judged by eye.
 
     python scripts/eval_text.py                  # 10 pages, seed 5
     python scripts/eval_text.py --pages 4 --seed 1
     python scripts/eval_text.py --clean
+    python scripts/eval_text.py --scans          # the repairs on the 13 real scans, to read
 """
 
 from __future__ import annotations
@@ -261,6 +264,24 @@ def false_repairs(limit: int = 40) -> None:
         print("  " + line)
 
 
+def scan_repairs() -> None:
+    """Every repair the pipeline makes on the real scans, in its context, to be judged by eye
+    (their text is not known)."""
+    count = 0
+    for path in sorted((SHARED / "corpus" / "scans").glob("*.pdf")):
+        doc = read_document(path, path.read_bytes(), Options(signatures=False))
+        for ln in doc.lines:
+            if ln.read_as is None:
+                continue
+            read, kept = ln.read_as.split(), ln.text.split()
+            for i, (old, new) in enumerate(zip(read, kept, strict=False)):
+                if old != new:
+                    count += 1
+                    print(f"{path.name} p{ln.page}: {' '.join(read[max(0, i - 4):i])} "
+                          f"[{old} → {new}] {' '.join(read[i + 1:i + 4])}")
+    print(f"{count} words repaired")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=10)
@@ -270,9 +291,14 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the page images here")
     parser.add_argument("--clean", action="store_true",
                         help="count false repairs on correct text instead")
+    parser.add_argument("--scans", action="store_true",
+                        help="list every repair made on the real scans, to judge by eye")
     args = parser.parse_args()
     if args.clean:
         false_repairs()
+        return
+    if args.scans:
+        scan_repairs()
         return
     report(evaluate(args.pages, args.seed, args.cache, args.keep))
 
