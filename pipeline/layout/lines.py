@@ -96,6 +96,8 @@ def join_split_dates(lines: list[Line]) -> list[Line]:
             bbox=union_all(ln.bbox for ln in [left, right, *between]
                            if ln.bbox is not None),
             confidence=min(left.confidence, right.confidence),
+            read_as=(f"{left.read_as or left.text} {right.read_as or right.text}"
+                     if left.read_as or right.read_as else None),
         )
         out[out.index(left)] = joined
         for ln in [right, *between]:

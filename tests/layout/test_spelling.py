@@ -264,3 +264,16 @@ def test_italic_eleven_read_as_i1_is_read_as_eleven():
     assert numbers == [t.strip(",;.") for p in printed for t in p.split()
                        if any(ch.isdigit() for ch in t)]
     assert any(ln.read_as for ln in lines)
+
+
+@needs_lexicon
+def test_a_date_line_joined_again_keeps_what_ocr_read_of_both_halves():
+    """``Hà Nội, ngày`` and ``tháng I1 năm 2024`` either side of the handwritten day are one
+    line again; what OCR read of the repaired half is kept with the other half."""
+    row = [(300, 340, 96, "Hà"), (350, 400, 96, "Nội,"), (410, 470, 96, "ngày"),
+           (700, 760, 96, "tháng"), (770, 800, 60, "I1"), (810, 850, 96, "năm"),
+           (860, 930, 96, "2024")]
+    words = [Word(x0, 100, x1, 130, conf, text, "1.1.1") for x0, x1, conf, text in row]
+    lines = words_to_lines(words, 0.24, 1)
+    assert [ln.text for ln in lines] == ["Hà Nội, ngày tháng 11 năm 2024"]
+    assert lines[0].read_as == "Hà Nội, ngày tháng I1 năm 2024"
