@@ -15,11 +15,11 @@ The limits hold on any cluster, remote ones included: a Dask worker runs each do
 supervised child process of its own (:class:`~pipeline.executors.local.Supervised`, the
 local pool's watch), kept between tasks, so a document past ``--max-seconds`` or
 ``--max-memory`` is ended with its OCR processes and gets a failed record while the worker
-goes on. On a ``LocalCluster`` the memory limit is besides each worker's ``memory_limit``
-(the nanny restarts a worker that passes it), and a task whose worker dies is not tried on
-another worker; on a remote cluster those two are the cluster's own settings
-(``distributed.scheduler.allowed-failures``: a file that kills its worker is tried that many
-times more before its failed record).
+goes on; the children are ended when the run is. On a ``LocalCluster`` the memory limit is
+besides each worker's ``memory_limit`` (the nanny restarts a worker that passes it), and a
+task whose worker dies is not tried on another worker; on a remote cluster those two are the
+cluster's own settings (``distributed.scheduler.allowed-failures``: a file that kills its
+worker is tried that many times more before its failed record).
 """
 
 from __future__ import annotations
@@ -53,6 +53,14 @@ def _run_many(paths: list[str], task: DocumentTask, limits: Limits | None = None
             held[1].close()  # an earlier run's child
         held = _SUPERVISED[thread] = (key, Supervised(task, limits))
     return [held[1](p) for p in paths]
+
+
+def _close_supervised() -> None:
+    """End this worker's supervised children (the run is over: on a cluster that outlives
+    the run they would otherwise hold their memory until the next one)."""
+    for _, supervised in _SUPERVISED.values():
+        supervised.close()
+    _SUPERVISED.clear()
 
 
 class DaskExecutor:
@@ -125,6 +133,11 @@ class DaskExecutor:
                         yield self._alone(client, task, path, limits)
                 fut.release()
         finally:
+            if cluster is None:
+                try:
+                    client.run(_close_supervised)
+                except Exception:  # noqa: BLE001 (a worker gone: its children went with it)
+                    pass
             client.close()
             if cluster is not None:
                 cluster.close()

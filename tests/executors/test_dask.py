@@ -82,3 +82,30 @@ def test_a_document_that_hangs_on_dask_fails_at_the_time_limit_and_the_run_compl
     failed = [r for r in results if r.status.value == "failed"]
     assert [r.source_path for r in failed] == [victim]
     assert "longer than the limit of 10 s per document (--max-seconds)" in failed[0].errors[0]
+
+
+def _children() -> int:
+    """Document processes under this Dask worker: the children of its fork server."""
+    import psutil
+
+    servers = [p for p in psutil.Process().children()
+               if "forkserver" in " ".join(p.cmdline())]
+    return sum(len(p.children()) for p in servers)
+
+
+def test_the_time_limit_holds_on_a_cluster_the_run_did_not_start():
+    """A cluster started elsewhere (``--scheduler ADDRESS``) with Dask's defaults, daemonic
+    workers included: the hung file still fails at the limit, and when the run is over the
+    workers keep no document process of it."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        victim = FILES[0]
+        task = _Hanging(os.path.basename(victim), 10)
+        results = list(DaskExecutor(scheduler=cluster.scheduler_address).run(task, FILES))
+        failed = [r for r in results if r.status.value == "failed"]
+        assert [r.source_path for r in failed] == [victim]
+        assert "longer than the limit of 10 s" in failed[0].errors[0]
+        assert len(results) == len(FILES)
+        assert set(client.run(_children).values()) == {0}
