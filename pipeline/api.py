@@ -105,7 +105,9 @@ def storage_failure(exc: BaseException) -> str | None:
             code = int(found.group(1) or found.group(2)) if found else None
         if code in STORAGE_ERRNOS:
             assert code is not None
-            return f"{os.strerror(code).lower()} ({errno.errorcode[code]})"
+            where = getattr(cur, "filename", None)
+            return f"{os.strerror(code).lower()} ({errno.errorcode[code]})" + (
+                f" at {where}" if where else "")
         todo += [cur.__cause__, cur.__context__]
     return None
 

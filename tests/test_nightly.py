@@ -297,3 +297,36 @@ def test_a_read_only_table_leaves_the_last_run_and_the_next_run_finishes(archive
     got, expected = _tables(out), _tables(tmp_path / "clean")
     for name in expected:
         assert got[name] == expected[name], name
+
+
+def test_the_storage_cause_is_found_in_the_chain_and_in_delta_lakes_words():
+    import errno
+
+    from pipeline.api import storage_failure
+
+    assert storage_failure(OSError(errno.ENOSPC, "No space left on device", "/srv/ds")) == \
+        "no space left on device (ENOSPC) at /srv/ds"
+    try:
+        try:
+            raise RuntimeError("Generic LocalFileSystem error: Unable to copy data to file: "
+                               "Read-only file system (os error 30)")
+        except RuntimeError as exc:
+            raise ValueError("the commit failed") from exc
+    except ValueError as exc:
+        assert storage_failure(exc) == "read-only file system (EROFS)"
+    assert storage_failure(ValueError("os error: none here")) is None
+    assert storage_failure(FileNotFoundError(errno.ENOENT, "gone", "/srv/x")) is None
+
+
+def test_a_disk_without_the_reserve_stops_the_run_at_its_first_commit(archive, tmp_path):
+    """Needs no mount, so it runs wherever the tests do: asking for more free space than
+    any disk has stops the run before its first commit, as a full disk does."""
+    src, rest = _halves(archive, tmp_path)
+    out = tmp_path / "ds"
+    first = _start(src, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = _tables(out)
+    rest()
+    proc = _start(src, out, env={"VANTHU_MIN_FREE_MB": str(1 << 40)})
+    line = _assert_stopped_cleanly(proc, out, before, "no space left on device (ENOSPC)")
+    assert line.startswith(f"vanthu: {out}: the dataset cannot be written: ")
