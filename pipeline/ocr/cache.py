@@ -9,9 +9,11 @@ per page, in two-level folders; a word is stored as a row
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 from pipeline.ocr.engine import OcrSettings, Word
@@ -53,11 +55,15 @@ class Cache:
         if self.root is None:
             return
         path = self._path(key)
+        # one temporary name per process and thread: pages are read in parallel threads
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps([w.as_list() for w in words], ensure_ascii=False),
                            "utf-8")
             os.replace(tmp, path)
         except OSError:
-            pass  # a read-only cache only costs time
+            # a read-only or full cache only costs time; a half-written file is not left
+            # behind to fill it further
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)

@@ -25,6 +25,25 @@ def test_words_come_back_from_the_cache_as_they_went_in(tmp_path):
     assert Cache(None).get(key) is None
 
 
+def test_a_full_cache_costs_time_and_leaves_no_half_written_file(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    real = Path.write_text
+
+    def half_then_full(self, data, *args, **kwargs):
+        real(self, data[: len(data) // 2], *args, **kwargs)  # what fitted before the disk filled
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    cache = Cache(tmp_path)
+    key = page_key("abc", OcrSettings(), "tesseract|tesseract 5.3.0", "phrases")
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    cache.put(key, [Word(100, 200, 160, 230, 95.0, "Số:", "2.1.1")])  # does not raise
+    monkeypatch.undo()
+    assert cache.get(key) is None
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
 def test_the_key_follows_what_decides_the_words():
     base = page_key("abc", OcrSettings(), "tesseract|5.3.0", "p1")
     assert base != page_key("abd", OcrSettings(), "tesseract|5.3.0", "p1")
