@@ -213,39 +213,268 @@ def reread_block(engine: Engine, image: Any, words: list[Word], top: int, dpi: i
 
 MARK_BAND = 0.4  # the top of the page, where the decree puts urgency and secrecy marks
 MIN_RED_SHARE = 0.0005  # red pixels in the band below which there is no stamp to read
+MAX_STAMPS = 2  # stamp-like blobs read per page, the largest first
+STAMP_TURN = 25.0  # degrees a stamp is looked for turned, either way
+READ_CONF = 60.0  # a page word read at least this sure is print, not a stamp's leftover
+_STAMP_SIZE = ((0.3, 4.0), (0.16, 1.6))  # a blob's width and height in inches, min and max
+MIN_ASPECT = 1.1  # width over height of a stamp's inside once upright: a word, not a ring
+_EDGE = " .,:;'\"`‘’“”_-—–~¬|[](){}"  # what a frame's edge reads as around the mark
 
 
-def read_marks(engine: Engine, rendered: Any, words: list[Word]) -> list[Word]:
-    """A red urgency or secrecy stamp (``HỎA TỐC``, ``KHẨN``, ``MẬT``) in the header of the
-    page as rendered, as words of their own line (``mark.…``); [] when there is none.
+def read_marks(engine: Engine, rendered: Any, words: list[Word], image: Any = None,
+               dpi: int = 300) -> list[Word]:
+    """An urgency or secrecy stamp (``HỎA TỐC``, ``KHẨN``, ``MẬT``) in the header that the
+    page reading did not give as a line of its own, as words of their own line
+    (``mark.…``); [] when there is none, or when the page already holds a known mark.
 
-    Cleaning turns coloured ink to paper so that the red seal stops breaking the signer's
-    lines, and the red mark stamped in the header goes with it. So the red ink of the top of
-    the page is read alone, before cleaning, and only a line that is a known mark is kept
-    (``pipeline/rules/marks.yaml``): the red of an incoming-mail stamp or a logo adds no
-    words. A black stamp is read by the page reading like any print; a black stamp turned
-    by more than a few degrees is not read, and its mark is left empty."""
-    if getattr(rendered, "mode", "") != "RGB" or any(w.line.startswith("mark.") for w in words):
+    - Red: cleaning turns coloured ink to paper so that the red seal stops breaking the
+      signer's lines, and the red mark stamped in the header goes with it. So the red ink of
+      the top of the page as rendered is read alone, before cleaning.
+    - Turned, black or red: a rubber stamp is rarely set square. Turned 5-20 degrees inside
+      its frame, Tesseract's page layout takes it for a picture and drops it (a black boxed
+      ``KHẨN`` under ``Số: 256/QĐ-UBND`` gives no word at all). The ink of the header band
+      that no sure page word covers is grouped into blobs (:func:`stamp_blobs`); the largest
+      of a stamp's size are each turned upright by their own angle (:func:`turn_of`), their
+      frame cut off, and read as one line (:func:`read_turned`): the ``image`` cleaned at
+      ``dpi`` for black ink, the red ink of the page as rendered for red.
+
+    Only a line that is a known mark is kept (``pipeline/rules/marks.yaml``): an
+    incoming-mail stamp (``ĐẾN / Số: 1234 / Ngày: …``), a logo or a handwritten number adds
+    no words; a wrong ``HỎA TỐC`` is worse than none. Cost: nothing on a page whose header
+    holds no leftover ink of a stamp's size, else one line read per blob of a word's shape
+    (a second one when the first is empty or a letter or two from a mark), at most
+    :data:`MAX_STAMPS` blobs, red ones first."""
+    if any(w.line.startswith("mark.") for w in words) or _page_has_mark(words):
         return []
-    width, height = rendered.size
-    band = red_ink(rendered.crop((0, 0, width, int(height * MARK_BAND))))
-    hist = band.histogram()
-    if hist[0] < MIN_RED_SHARE * band.size[0] * band.size[1]:
-        return []
+    blobs: list[tuple[Box, Any]] = []
+    if getattr(rendered, "mode", "") == "RGB":
+        width, height = rendered.size
+        band = red_ink(rendered.crop((0, 0, width, int(height * MARK_BAND))))
+        hist = band.histogram()
+        if hist[0] >= MIN_RED_SHARE * band.size[0] * band.size[1]:
+            found = _read_red(engine, band)
+            if found:
+                return found
+            blobs = _blobs(band, [], dpi)
+    if image is not None:
+        width, height = image.size
+        blobs += _blobs(image.crop((0, 0, width, int(height * MARK_BAND))), words, dpi)
+    for k, (box, own) in enumerate(blobs[:MAX_STAMPS]):
+        found = read_turned(engine, own, box, f"mark.t{k}")
+        if found:
+            return found
+    return []
+
+
+def _page_has_mark(words: list[Word]) -> bool:
+    """Whether a piece of a line the page reading gave is already a known mark."""
+    return any(mark_of(Line(text=piece_text(p))) for line in line_pieces(words) for p in line)
+
+
+def _mark_words(words: list[Word]) -> list[Word]:
+    """The words of the engine's lines that read as a known mark, frame edges aside
+    (``|THƯỢNG KHẨN|``, ``KHẨN.``)."""
+    groups: dict[str, list[Word]] = {}
+    for w in words:
+        groups.setdefault(w.line, []).append(w)
+    kept: list[Word] = []
+    for group in groups.values():
+        group = [w for w in sorted(group, key=lambda w: w.x0) if w.text.strip(_EDGE)]
+        text = " ".join(w.text.strip(_EDGE) for w in group)
+        if group and mark_of(Line(text=text)):
+            for w in group:
+                w.text = w.text.strip(_EDGE)
+            kept.extend(group)
+    return kept
+
+
+def _read_red(engine: Engine, band: Any) -> list[Word]:
+    """The red ink of the band read as it lies: a square stamp is one line; several red
+    things, a block."""
     found = band.point([255 - v for v in range(256)]).getbbox()
     if found is None:
         return []
     pad = 16
     box = (found[0] - pad, found[1] - pad, found[2] + pad, found[3] + pad)
-    for mode in ("line", "block"):  # a stamp is one line; several red things, a block
-        groups: dict[str, list[Word]] = {}
-        for w in read_crop(engine, band, box, mode, "mark") or []:
-            groups.setdefault(w.line, []).append(w)
-        kept = []
-        for group in groups.values():
-            text = " ".join(w.text for w in sorted(group, key=lambda w: w.x0))
-            if mark_of(Line(text=text)):
-                kept.extend(group)
+    for mode in ("line", "block"):
+        kept = _mark_words(read_crop(engine, band, box, mode, "mark") or [])
         if kept:
             return kept
     return []
+
+
+def _blobs(band: Any, words: list[Word], dpi: int) -> list[tuple[Box, Any]]:
+    """:func:`stamp_blobs` of a band image (ink dark)."""
+    import numpy as np
+
+    return stamp_blobs(np.asarray(band.convert("L")) < 128, words, dpi)
+
+
+def stamp_blobs(ink: Any, words: list[Word], dpi: int) -> list[tuple[Box, Any]]:
+    """Blobs of ``ink`` (a boolean array of the header band, True for ink) that no sure page
+    word covers and that are the size of a stamp: their box in band pixels and their own ink
+    in it, the largest first, at most :data:`MAX_STAMPS`.
+
+    Each page word read at least :data:`READ_CONF` sure is erased with a small margin (the
+    print the page reading did turn into lines); what is left is gathered on a grid of
+    cells of 1/25 inch, each cell grown by one, so the letters of a stamp and its frame make
+    one blob while a stray tone mark or speck stays too small. A rule under the issuer is
+    too flat to pass the size check."""
+    import numpy as np
+
+    ink = ink.copy()
+    rows, cols = ink.shape
+    pad = max(1, dpi // 50)
+    for w in words:
+        if w.y0 < rows and w.conf >= READ_CONF:
+            ink[max(0, w.y0 - pad):w.y1 + pad, max(0, w.x0 - pad):w.x1 + pad] = False
+    k = max(1, round(dpi / 25))
+    h, wd = rows // k, cols // k
+    if h == 0 or wd == 0:
+        return []
+    cells = ink[:h * k, :wd * k].reshape(h, k, wd, k).any(axis=(1, 3))
+    grown = cells.copy()
+    grown[1:] |= cells[:-1]
+    grown[:-1] |= cells[1:]
+    wide = grown.copy()
+    wide[:, 1:] |= grown[:, :-1]
+    wide[:, :-1] |= grown[:, 1:]
+    labels = _label(wide)
+    found: list[tuple[int, Box, Any]] = []
+    (min_w, max_w), (min_h, max_h) = _STAMP_SIZE
+    for n in range(1, int(labels.max()) + 1):
+        ys, xs = np.nonzero(labels == n)
+        box = (int(xs.min()) * k, int(ys.min()) * k, (int(xs.max()) + 1) * k,
+               (int(ys.max()) + 1) * k)
+        bw, bh = (box[2] - box[0]) / dpi, (box[3] - box[1]) / dpi
+        if not (min_w <= bw <= max_w and min_h <= bh <= max_h):
+            continue
+        mine = np.repeat(np.repeat(labels == n, k, axis=0), k, axis=1)
+        own = ink[box[1]:box[3], box[0]:box[2]] & mine[box[1]:box[3], box[0]:box[2]]
+        amount = int(own.sum())
+        if amount >= 0.02 * own.size:
+            found.append((amount, box, own))
+    found.sort(key=lambda f: -f[0])
+    return [(box, own) for _, box, own in found[:MAX_STAMPS]]
+
+
+def _label(grid: Any) -> Any:
+    """Connected parts (4-neighbours) of a small boolean grid, numbered from 1."""
+    import numpy as np
+
+    labels = np.zeros(grid.shape, dtype=np.int32)
+    h, w = grid.shape
+    n = 0
+    for y, x in zip(*np.nonzero(grid), strict=True):
+        if labels[y, x]:
+            continue
+        n += 1
+        labels[y, x] = n
+        stack = [(int(y), int(x))]
+        while stack:
+            cy, cx = stack.pop()
+            for ny, nx in ((cy - 1, cx), (cy + 1, cx), (cy, cx - 1), (cy, cx + 1)):
+                if 0 <= ny < h and 0 <= nx < w and grid[ny, nx] and not labels[ny, nx]:
+                    labels[ny, nx] = n
+                    stack.append((ny, nx))
+    return labels
+
+
+def turn_of(own: Any, limit: float = STAMP_TURN, step: float = 0.5) -> float:
+    """The angle in degrees (counter-clockwise on the page, as PIL turns) by which a blob's
+    ink lies turned: the one whose upright bounding box is smallest. A framed stamp's
+    rectangle gives it to the half degree; a bare word, long and flat, nearly so."""
+    import numpy as np
+
+    ys, xs = np.nonzero(own)
+    if len(xs) < 10:
+        return 0.0
+    every = len(xs) // 3000 + 1
+    pts = np.stack([xs[::every] - xs.mean(), ys[::every] - ys.mean()]).astype(float)
+    angles = np.radians(np.arange(-limit, limit + step / 2, step))
+    cos, sin = np.cos(angles)[:, None], np.sin(angles)[:, None]
+    rx = cos * pts[0] - sin * pts[1]  # each row: the points turned by one angle
+    ry = sin * pts[0] + cos * pts[1]
+    area = (rx.max(axis=1) - rx.min(axis=1)) * (ry.max(axis=1) - ry.min(axis=1))
+    return float(np.degrees(angles[int(np.argmin(area))]))
+
+
+def upright(own: Any, angle: float) -> Any:
+    """A blob's ink turned upright (``angle`` undone), black on white, its frame cut off and
+    a margin of paper around, as a one-line crop wants it. A frame's edge is a row or column
+    nearly all ink in the outer third; a bare word has none and is left whole."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    tile = Image.fromarray(np.where(own, 0, 255).astype(np.uint8), "L")
+    tile = ImageOps.expand(tile, border=4, fill=255).rotate(
+        -angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    dark = np.asarray(tile) < 128
+    ys, xs = np.nonzero(dark)
+    if len(xs) == 0:
+        return tile
+    y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    dark = dark[y0:y1, x0:x1]
+    h, w = dark.shape
+    top, bottom = _inside(dark.mean(axis=1))
+    left, right = _inside(dark.mean(axis=0))
+    if bottom - top < 8 or right - left < 8:
+        return tile
+    inner = tile.crop((x0 + left, y0 + top, x0 + right, y0 + bottom))
+    return ImageOps.expand(inner, border=max(8, (bottom - top) // 3), fill=255)
+
+
+def _inside(share: Any, edge: float = 0.7) -> tuple[int, int]:
+    """Where the inside of a frame starts and ends along one axis, from each row's (or
+    column's) share of ink: past the last nearly full line in the first third and before
+    the first in the last third, and past the ink that still touches it (the frame's
+    thickness)."""
+    n = len(share)
+    start, end = 0, n
+    full = [i for i in range(n // 3) if share[i] >= edge]
+    if full:
+        start = full[-1] + 1
+        while start < n // 2 and share[start] >= 0.3:
+            start += 1
+    full = [i for i in range(n - n // 3, n) if share[i] >= edge]
+    if full:
+        end = full[0]
+        while end > n // 2 and share[end - 1] >= 0.3:
+            end -= 1
+    return start, end
+
+
+def read_turned(engine: Engine, own: Any, box: Box, tag: str) -> list[Word]:
+    """A stamp-like blob (its ink ``own`` at ``box`` of the band) read upright as one line;
+    the words of a known mark, placed over the blob's box, or []. When the first reading is
+    no mark, the upright crop is read once more enlarged twice in grey: other pixels under
+    each stroke, for a frame's shadow or a tone mark that the first reading lost."""
+    from PIL import Image, ImageFilter
+
+    tile = upright(own, turn_of(own))
+    if tile.width < MIN_ASPECT * tile.height:  # a logo, a seal: not a word's shape
+        return []
+    got = read_crop(engine, tile, (0, 0, tile.width, tile.height), "line", tag) or []
+    kept = _mark_words(got)
+    if not kept and (not got or _near_mark(" ".join(w.text for w in got))):
+        big = tile.resize((tile.width * 2, tile.height * 2), Image.Resampling.BILINEAR)
+        big = big.filter(ImageFilter.GaussianBlur(1))
+        kept = _mark_words(read_crop(engine, big, (0, 0, big.width, big.height), "line",
+                                     tag) or [])
+    for w in kept:  # over the stamp on the page, for the lines and the header
+        w.x0, w.y0, w.x1, w.y1 = box
+    return kept
+
+
+def _near_mark(text: str) -> bool:
+    """Whether a reading is a letter or two from a known mark (``IỎA TỀ``, ``KHAN,``): worth
+    a second reading; what is far from every mark (a logo's lettering) is not."""
+    import difflib
+
+    from pipeline.rules import rules
+
+    folded = fold(text.strip(_EDGE))
+    if len(folded) < 2:
+        return False
+    return any(difflib.SequenceMatcher(None, folded, fold(m)).ratio() >= 0.6
+               for m in (*rules().urgency, *rules().secrecy))

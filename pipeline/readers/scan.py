@@ -104,7 +104,8 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
             words = [] if is_blank(image) else engine.read(image, "page")  # blank: no OCR
             words = reread_number(engine, image, words)
             words = reread_names(engine, image, words, settings.dpi)
-            words += read_marks(engine, rendered, words)  # a red "HỎA TỐC" before the ink goes
+            # a red "HỎA TỐC" before the ink goes, a turned stamp the page layout dropped
+            words += read_marks(engine, rendered, words, image, settings.dpi)
             # the number and the date lines are on the first page (Nghị định 30/2020,
             # Phụ lục I): the blanks are looked for there and nowhere else
             if digits is not None and job.page_no == 1:

@@ -104,7 +104,7 @@ def test_the_handwritten_blanks_are_looked_for_on_the_first_page_only(tmp_path, 
     monkeypatch.setattr(scan, "read_blanks", blanks)
     for name in ("reread_number", "reread_names"):
         monkeypatch.setattr(scan, name, lambda engine, image, words, *rest: words)
-    monkeypatch.setattr(scan, "read_marks", lambda engine, rendered, words: [])
+    monkeypatch.setattr(scan, "read_marks", lambda engine, rendered, words, *rest: [])
 
     def job(page_no: int) -> scan.PageJob:
         def image():
