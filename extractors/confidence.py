@@ -20,6 +20,13 @@ and :data:`UNCHECKED` otherwise:
   (:mod:`pipeline.layout.handwriting`), a title that fits its authority (``KT. CHỦ TỊCH`` over
   ``PHÓ CHỦ TỊCH``), a name that starts with a known family name and has three parts.
 
+A name's form is not its letters: ``Võ Hữu Đồng`` and ``Võ Hữu Đông`` both pass the name
+check, and on unseen scans the only wrong values rated 0.9 or more were names with a tone
+misread. So a name read by OCR is also capped at :data:`ONE_READING` by its extractor unless
+two readings of its line gave it letter for letter (:func:`read_alike`: the page's and the
+line's cut out, or a third reading that sided with one of them,
+:func:`pipeline.layout.rereads.reread_names`).
+
 The runner applies :func:`calibrate` once every extractor has run (the checks read several
 fields: a title against its authority). Values from a text layer, a signature dictionary or
 a widget keep their confidence. The caps
@@ -34,8 +41,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from pipeline.document import Seal
-from pipeline.layout import is_phrase
+from pipeline.document import Line, Seal
+from pipeline.layout import is_phrase, name_text
 from pipeline.layout.numberline import match_number_line, slashes_only
 from pipeline.normalize import fold
 from pipeline.rules import rules
@@ -47,6 +54,9 @@ CHECKED = 0.97
 UNCHECKED = 0.85
 REVIEW = 0.9  # below this a reviewer should look at the value
 SEALED = 0.8  # a signature-block line under a black seal: what the seal hides is unknown
+# a name whose letters one OCR reading gave: a tone misread (``Hông`` for ``Hồng``) leaves a
+# name just as well formed, and nothing but a second reading can tell; below REVIEW
+ONE_READING = UNCHECKED
 UNDER_SEAL = ("signing_authority", "signer_title", "signer_name")
 OCR_SOURCES = {Source.OCR.value, Source.OCR_HANDWRITING.value}
 
@@ -103,6 +113,17 @@ def _name(rec: Record) -> bool:
     seal loses its family name first, ``Phước Hiền``)."""
     words = (rec.signer_name or "").split()
     return len(words) >= 3 and words[0] in rules().surnames
+
+
+def read_alike(line: Line, name: str) -> bool:
+    """Whether ``name`` is, letter for letter, what two OCR readings of ``line`` gave
+    (``Line.agreed``): not when the spelling repair changed the line (``read_as``) or the
+    name was put right after reading (``Hỗ`` → ``Hồ`` from the family names), since no
+    reading gave those letters. ``TS. Trần Hồng Hà`` read alike gives ``Trần Hồng Hà``."""
+    if not line.agreed or line.read_as is not None:
+        return False
+    words, read = name.split(), name_text(line.text).split()
+    return bool(words) and read[-len(words):] == words
 
 
 def _issuer_parent(rec: Record) -> bool:

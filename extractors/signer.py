@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from extractors.base import Context
 from extractors.base import provenance as _provenance
+from extractors.confidence import ONE_READING, read_alike
 from pipeline.document import Line
 from pipeline.layout import (
     is_authority,
@@ -230,8 +231,9 @@ class SignerExtractor:
                 prov.confidence = min(prov.confidence or 1.0, LOW_CONFIDENCE)
             rec.set("signer_title", title_text, prov)
         if name_line is not None:
-            rec.set(
-                "signer_name",
-                _clean(strip_name_prefix(_name_of(name_line))),
-                provenance([name_line], self.name),
-            )
+            name = _clean(strip_name_prefix(_name_of(name_line)))
+            prov = provenance([name_line], self.name)
+            if name_line.source == Source.OCR.value and not read_alike(name_line, name):
+                # one reading's letters: a misread tone mark passes every check of form
+                prov.confidence = min(prov.confidence, ONE_READING)
+            rec.set("signer_name", name, prov)

@@ -27,6 +27,7 @@ class Line:
     source: str = Source.TEXT_LAYER.value
     confidence: float = 1.0
     read_as: str | None = None  # OCR's own text when the spelling repair changed it
+    agreed: bool = False  # OCR: two readings of the line gave the same letters (a name)
 
     @property
     def blank(self) -> bool:

@@ -20,6 +20,8 @@ from pipeline.ocr import Word
 from schemas.record import BBox, Source, union_all
 
 _MOTTO = "CONG HOA XA HOI CHU NGHIA VIET NAM".split()
+# the line ids of words two readings gave alike (pipeline.layout.rereads.reread_names)
+AGREED = "agreed."
 
 
 def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
@@ -54,6 +56,7 @@ def words_to_lines(words: list[Word], scale: float, page_no: int) -> list[Line]:
                     source=Source.OCR.value,
                     confidence=round(conf, 3),
                     read_as=text if changes else None,
+                    agreed=all(w.line.startswith(AGREED) for w in piece),
                 )
             )
     lines.sort(key=lambda ln: (round(ln.bbox[1] / 4), ln.bbox[0]))  # type: ignore[index]

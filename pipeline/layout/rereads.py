@@ -18,10 +18,12 @@ A re-read is a second chance: when it fails, the page's words stay as they were.
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from pipeline.document import Line
-from pipeline.layout.lines import line_pieces, piece_text
+from pipeline.layout.lines import AGREED, line_pieces, piece_text
 from pipeline.layout.numberline import has_symbol, is_number_word, number_line_text
 from pipeline.layout.phrases import is_phrase, name_text, snap_block_line
 from pipeline.layout.zones import looks_like_name, mark_of
@@ -126,14 +128,27 @@ def reread_number(engine: Engine, image: Any, words: list[Word]) -> list[Word]:
 
 
 def reread_names(engine: Engine, image: Any, words: list[Word], dpi: int) -> list[Word]:
-    """Read the signer's name again, as one line.
+    """Read the signer's name again, as one line, and keep whether two readings agree.
 
     On a whole page Tesseract drops a tone mark of a name under the signature and seal
     (``Trần Phước Hiên`` for ``Hiền``, ``Trần Hoàng Tuân`` for ``Tuấn``); read alone as a
     single text line the same pixels give the marks right. A page with ``Nơi nhận`` has its
     signature block; the name-like lines in its right half, below the top of ``Nơi nhận``,
     are cut out of the cleaned image (``dpi`` dots per inch) and read again, and their words
-    replace the page's when the new reading still looks like a name."""
+    replace the page's when the new reading still looks like a name.
+
+    One reading of a name says nothing of its letters: a name is a name whatever its marks
+    (``Võ Hữu Đồng`` and ``Võ Hữu Đông`` are both real), so no list can tell a misread tone.
+    Two readings that give the same letters can: the page's and the line's are made on other
+    pixels' context, and a tone misread by both alike is rarer than by one. So the words kept
+    are tagged :data:`~pipeline.layout.lines.AGREED` when two readings gave the same name
+    (:func:`same_name`); the line then says so (``Line.agreed``) and only such a name may be
+    rated 0.9 or more (:mod:`extractors.confidence`). When the page and the line disagree
+    (``Trần Hông Hà`` / ``Trần Hồng Hà``), the line is read a third time, enlarged and in
+    grey (:func:`read_enlarged`): the reading it agrees with is kept, tagged; when it agrees
+    with neither, the line's reading is kept, untagged, as before. A name that only the
+    signature column read as a block gave (:func:`reread_block`) is read again as a line the
+    same way."""
     if not words:
         return words
     width = image.size[0]
@@ -153,17 +168,86 @@ def reread_names(engine: Engine, image: Any, words: list[Word], dpi: int) -> lis
             continue
         done += 1
         name_top = y0 if name_top is None else min(name_top, y0)
-        pad = max(8, (y1 - y0) // 2)
-        box = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
-               min(image.size[1], y1 + pad))
-        again = read_crop(engine, image, box, "line", f"name{k}")
-        if again and looks_like_name(name_text(piece_text(again))):
-            out = _replace(out, ws, again)
+        out = _read_name_again(engine, image, out, ws, f"name{k}")
     if done == 0:
         out = reread_block(engine, image, out, top, dpi)
+        # a name only the block gave (under a seal, ttg-970's "Hồ Đức Phớc") is read
+        # once more, as a line, for a second reading of its letters
+        block = [ws for line in line_pieces([w for w in out if w.line.startswith("block.")])
+                 for ws in line if looks_like_name(name_text(piece_text(ws)))]
+        for k, ws in enumerate(block[:MAX_REREADS]):
+            out = _read_name_again(engine, image, out, ws, f"name.block{k}")
     elif name_top is not None and not _has_title(pieces, width, top, name_top):
         out = reread_block(engine, image, out, top, dpi, above=name_top)
     return out
+
+
+def _read_name_again(engine: Engine, image: Any, words: list[Word], ws: list[Word],
+                     tag: str) -> list[Word]:
+    """``words`` with the name line ``ws`` read again as one line (a third time, enlarged,
+    when the two disagree) and replaced by the reading kept, tagged when two agreed."""
+    x0, y0, x1, y1 = (int(v) for v in union_all(w.box for w in ws))  # pixels
+    pad = max(8, (y1 - y0) // 2)
+    box = (max(0, x0 - pad), max(0, y0 - pad), min(image.size[0], x1 + pad),
+           min(image.size[1], y1 + pad))
+    again = read_crop(engine, image, box, "line", tag)
+    if not again or not looks_like_name(name_text(piece_text(again))):
+        return words
+    if same_name(piece_text(ws), piece_text(again)):
+        return _replace(words, ws, _agreed(again))
+    third = read_enlarged(engine, image, box, tag)
+    if third and same_name(piece_text(third), piece_text(again)):
+        return _replace(words, ws, _agreed(again))
+    if third and same_name(piece_text(third), piece_text(ws)):
+        return _replace(words, ws, _agreed(ws))  # the line alone misread what the page had
+    return _replace(words, ws, again)
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two readings of a name line give the same name letter for letter, tone marks
+    included: ``Trần Hồng Hà`` and ``Trần  Hồng Hà ,`` (specks, spaces, another Unicode form
+    of the same marks) agree; ``Trần Hông Hà`` does not."""
+    def key(text: str) -> str:
+        return " ".join(name_text(unicodedata.normalize("NFC", text)).split())
+    return bool(key(one)) and key(one) == key(other)
+
+
+def _agreed(words: list[Word]) -> list[Word]:
+    """Copies of a name line's words tagged as read alike twice (``agreed.name7.1.1.1``)."""
+    return [replace(w, line=f"{AGREED}{w.line}") for w in words]
+
+
+ENLARGE = 1.5  # the third reading's scale: other pixel rows under each stroke of a mark
+
+
+def read_enlarged(engine: Engine, image: Any, box: Box, tag: str) -> list[Word] | None:
+    """The words of ``box`` read as one line from the crop enlarged :data:`ENLARGE` times in
+    grey, in page pixels (None as :func:`read_crop`). The cleaned page is black and white;
+    enlarged with smoothing, its strokes get grey edges that the engine thresholds itself,
+    so a tone mark one or two pixels from its letter (``ồ`` / ``ô``) is seen anew rather
+    than through the same pixels. Costs one line crop, only when two readings disagree."""
+    from PIL import Image
+
+    box = (max(0, box[0]), max(0, box[1]), min(image.size[0], box[2]),
+           min(image.size[1], box[3]))
+    if box[2] - box[0] < 8 or box[3] - box[1] < 8:
+        return None
+    crop = image.crop(box).convert("L")
+    big = crop.resize((round(crop.size[0] * ENLARGE), round(crop.size[1] * ENLARGE)),
+                      Image.Resampling.BICUBIC)
+    try:
+        words = engine.read(big, "line")
+    except OcrUnavailable:
+        raise
+    except Exception:  # noqa: BLE001 - a failed third reading leaves the two as they were
+        return None
+    for w in words:
+        w.x0 = box[0] + round(w.x0 / ENLARGE)
+        w.x1 = box[0] + round(w.x1 / ENLARGE)
+        w.y0 = box[1] + round(w.y0 / ENLARGE)
+        w.y1 = box[1] + round(w.y1 / ENLARGE)
+        w.line = f"{tag}.{w.line}"
+    return words
 
 
 def _has_title(pieces: list[list[Word]], width: int, top: int, name_top: int) -> bool:

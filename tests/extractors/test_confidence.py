@@ -31,12 +31,14 @@ def rows(authority: list[str], title: str, name: str, issuer: str = "ỦY BAN NH
 
 
 def test_a_deputy_under_a_fitting_authority_keeps_a_high_confidence():
+    """The name, read once here, is not: see ``test_name_readings.py``."""
     rec = ocr_record(rows(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"], "PHÓ CHỦ TỊCH",
                           "Trần Phước Hiền"))
     assert rec.signer_title == "PHÓ CHỦ TỊCH"
-    for field in ("signer_title", "signing_authority", "signer_name", "issuer", "place",
+    for field in ("signer_title", "signing_authority", "issuer", "place",
                   "issue_date", "symbol"):
         assert rec.provenance[field].confidence >= REVIEW, field
+    assert rec.provenance["signer_name"].confidence < REVIEW
 
 
 def test_a_heads_title_a_seal_may_have_cut_is_below_review():

@@ -94,7 +94,8 @@ def test_a_failed_reread_never_loses_the_page():
 
 def test_a_name_line_is_read_again_on_its_own():
     """qn-51: the page reads "Trần Phước Hiên" under the signature; the line alone reads
-    "Hiền", and that reading replaces the page's."""
+    "Hiền", and that reading replaces the page's. The two disagree, so the line is read a
+    third time, enlarged; it gives "Hiền" too, and the words say two readings agreed."""
     page = _page()
     engine = ScriptedEngine(tsv((8, 8, 60, 30, "Trần"), (75, 8, 80, 30, "Phước"),
                                 (160, 8, 60, 30, "Hiền")))
@@ -107,8 +108,9 @@ def test_a_name_line_is_read_again_on_its_own():
              Word(670, 1250, 750, 1280, 90.0, "Phước", "7.1.1"),
              Word(760, 1250, 820, 1280, 90.0, "Hiên", "7.1.1")]
     out = reread_names(engine, page, words, 300)
-    assert [mode for mode, _ in engine.calls] == ["line"]
+    assert [mode for mode, _ in engine.calls] == ["line", "line"]
     assert [w.text for w in out][-3:] == ["Trần", "Phước", "Hiền"]
+    assert all(w.line.startswith("agreed.name") for w in out[-3:])
     assert "Hiên" not in [w.text for w in out]
 
 
