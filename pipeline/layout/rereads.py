@@ -32,10 +32,6 @@ from pipeline.ocr import Engine, Mode, OcrUnavailable, Word
 from pipeline.ocr.clean import red_ink
 from schemas.record import union_all
 
-# in the page cache's key: what the re-reads add to a page's words changes with this code,
-# and a page cached before a change must be read again to gain it (2: turned stamps read,
-# the agreement of a name's readings kept)
-VERSION = "2"
 MAX_REREADS = 2  # name lines read again per page
 
 _DIGITS = re.compile(r"\d+")

@@ -33,7 +33,6 @@ from pipeline.layout.handwriting import REJECTED, is_handwritten, read_blanks
 from pipeline.layout.handwriting import VERSION as HANDWRITING_VERSION
 from pipeline.layout.lines import scaled
 from pipeline.layout.phrases import phrases_digest
-from pipeline.layout.rereads import VERSION as REREADS_VERSION
 from pipeline.layout.seals import VERSION as SEALS_VERSION
 from pipeline.layout.seals import find_seals
 from pipeline.layout.spelling import repairs_said
@@ -95,8 +94,7 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
     cache = Cache(cache_dir)
 
     def one(job: PageJob) -> tuple[int, PageResult]:
-        key = page_key(job.content_hash, settings, engine_id, phrases_digest(), digits_id,
-                       REREADS_VERSION)
+        key = page_key(job.content_hash, settings, engine_id, phrases_digest(), digits_id)
         words = cache.get(key)
         hit = words is not None
         rendered = None
