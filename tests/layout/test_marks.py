@@ -4,8 +4,6 @@ scan factory's rubber stamps are drawn, read through the whole scan pipeline."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,9 @@ from pipeline.layout.rereads import read_marks, stamp_blobs, turn_of
 from pipeline.ocr import OcrSettings, Word, clean, get
 from pipeline.options import Options
 from pipeline.runner import process_file
-from tests.conftest import ROOT, SAMPLES, shared_file
+from tests.conftest import SAMPLES, shared_file
 from tests.ocr.support import needs_tesseract
+from tests.test_scan_factory import _factory
 
 STAMP_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 needs_font = pytest.mark.skipif(not STAMP_FONT.exists(), reason="DejaVu Sans Bold is missing")
@@ -25,15 +24,6 @@ DECISION = SAMPLES / "generated" / "qd-ubnd-256.pdf"
 # where clerks set the stamp, in PDF points: under the number line in the issuer's column,
 # in the right column under the date, in the left margin
 PLACES = {"left": (75, 112), "right": (420, 110), "margin": (12, 124)}
-
-
-def _factory() -> Any:
-    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "scripts" / "make_scans.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_scans"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def _page(pdf: Path, dpi: int) -> Any:
