@@ -54,6 +54,10 @@ class _Grammar:
     validity: re.Pattern[str]  # "hiệu lực", "áp dụng", "được thực hiện"
     passive: re.Pattern[str]  # "được … công bố", "đã cấp"
     duty: re.Pattern[str]  # "phải", "có trách nhiệm", "gửi"
+    compounds: re.Pattern[str]  # "quy trình": a noun, no duty
+    purpose: re.Pattern[str]  # "để (được)" right before a passive or a cut-off word
+    purpose_folded: re.Pattern[str]  # the same on folded, lower-case words
+    subject: re.Pattern[str]  # "này", "Quyết định": a letter is what is in force
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +79,24 @@ def _grammar() -> _Grammar:
                            rf"(?:\w+\s+){{0,{reach}}}?(?:{_alternation(tr.cutoff_participles)})"
                            r"(?!\w)", re.IGNORECASE),
         duty=re.compile(rf"(?<!\w)(?:{_alternation(tr.duty_words)})(?!\w)", re.IGNORECASE),
+        compounds=re.compile(rf"(?<!\w)(?:{_alternation(tr.duty_compounds)})(?!\w)",
+                             re.IGNORECASE),
+        purpose=re.compile(rf"(?<!\w)(?:{_alternation(tr.purpose_words)})\s+"
+                           rf"(?:(?:{_alternation(tr.cutoff_markers)})\s+)?$", re.IGNORECASE),
+        purpose_folded=re.compile(
+            rf"(?<![a-z])(?:{_alternation(tuple(fold(w).lower() for w in tr.purpose_words))})"
+            rf"\s+(?:(?:{_alternation(tuple(fold(w).lower() for w in tr.cutoff_markers))})\s+)?$"),
+        subject=re.compile(rf"(?<!\w)(?:{_alternation(tr.expiry_subjects)})(?!\w)",
+                           re.IGNORECASE),
     )
+
+
+def _duty_in(text: str, pos: int = 0) -> bool:
+    """A word of duty in ``text`` from ``pos``, nouns that hold one left out: ``chương trình
+    đã ban hành trước ngày`` has no duty, ``trình hồ sơ … trước ngày`` has."""
+    g = _grammar()
+    masked = g.compounds.sub(lambda m: "_" * len(m.group()), text)
+    return g.duty.search(masked, pos) is not None
 
 
 def clause_before(text: str, sentence_start: int, cue_start: int) -> str:
@@ -103,21 +124,30 @@ def kind_of(text: str, cue_start: int, date: dt.date, rec: Record,
     start = max(0, cue_start - 300) if sentence_start is None else sentence_start
     clause = clause_before(text, start, cue_start)
     joined = g.join_end.search(clause) or g.join_start.match(cue)
-    if joined and g.validity.search(clause):
+    validity = g.validity.search(clause)
+    # "Các đơn vị nâng cao hiệu lực quản lý và hoàn thành đến hết ngày …" is a duty; "Quyết
+    # định này có hiệu lực … đến hết ngày …" is a letter in force, whatever else it says
+    if joined and validity and (not _duty_in(clause)
+                                or g.subject.search(clause, 0, validity.start())):
         return DeadlineKind.EXPIRY.value
     before = _WORD.findall(fold(text[max(0, cue_start - 80):cue_start]).lower())
-    tail = " ".join(before[-tr.cutoff_window:])
+    words = " ".join(before)
+    tail_start = len(words) - len(" ".join(before[-tr.cutoff_window:]))
     # a word of duty just before governs the participle: "phải ban hành trước ngày", "bảo
     # đảm có hiệu lực trước ngày 01 tháng 3 năm 2027" are deadlines
-    governed = g.duty.search(" ".join(_WORD.findall(clause)[-(tr.cutoff_window + 2):]))
+    governed = _duty_in(" ".join(_WORD.findall(clause)[-(tr.cutoff_window + 2):]))
     for word in tr.cutoff_words:
-        if not governed and re.search(rf"(?<![a-z]){re.escape(fold(word).lower())}(?![a-z])",
-                                      tail):
-            return DeadlineKind.CUTOFF.value
-    passives = list(g.passive.finditer(clause))
-    if passives and not g.duty.search(clause, passives[-1].start()):
+        pattern = rf"(?<![a-z]){re.escape(fold(word).lower())}(?![a-z])"
+        for m in re.finditer(pattern, words[tail_start:]):
+            # "để (được) ban hành trước ngày" is what a duty aims at, not a cut-off
+            if not governed and not g.purpose_folded.search(words[:tail_start + m.start()]):
+                return DeadlineKind.CUTOFF.value
+    # "để được phê duyệt trước ngày" is the aim of the duty before it, not a cut-off
+    passives = [p for p in g.passive.finditer(clause)
+                if not g.purpose.search(clause[:p.start()])]
+    if passives and not _duty_in(clause, passives[-1].start()):
         return DeadlineKind.CUTOFF.value
-    if passives or g.duty.search(clause):
+    if passives or _duty_in(clause):
         return DeadlineKind.ACTION.value  # the words say it: a duty, whatever the date
     if rec.issue_date is not None and date < rec.issue_date:
         return DeadlineKind.CUTOFF.value

@@ -112,11 +112,14 @@ class TasksFile(_Model):
     cutoff_participles: Texts
     cutoff_reach: Annotated[int, Field(ge=1, strict=True)]
     duty_words: Texts
+    duty_compounds: Texts
+    purpose_words: Texts
     cutoff_span_lead: IPattern
     cutoff_span_tail: IPattern
     effective: IPattern
     expiry: IPattern
     expiry_words: Texts
+    expiry_subjects: Texts
     expiry_join: IPattern
     assign_verbs: Texts
     columns: TaskColumns

@@ -115,6 +115,39 @@ def test_a_duty_stays_a_deadline(sentence, date):
 
 
 @pytest.mark.parametrize(
+    "sentence, assignee",
+    [
+        # a passive after "để" is what the duty aims at, not a cut-off
+        ("Giao Sở Xây dựng trình hồ sơ để được phê duyệt trước ngày 31/10/2025.", "sxd@ha-noi"),
+        ("Sở Tư pháp tham mưu văn bản để được thông qua trước ngày 15/12/2025.", "stp@ha-noi"),
+        ("Giao Sở Nội vụ xây dựng quy chế để ban hành trước ngày 31/10/2025.", "snv@ha-noi"),
+    ],
+)
+def test_a_passive_of_purpose_is_a_deadline(sentence, assignee):
+    (d,) = deadlines([sentence])
+    assert (d.kind, d.assignee_id) == ("action", assignee) and d.task
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "trình" of a noun is no duty
+        "Chương trình đã ban hành trước ngày 01/10/2025 được tiếp tục thực hiện.",
+        "Quy trình được công bố trước ngày 01/10/2025 tiếp tục áp dụng.",
+    ],
+)
+def test_a_noun_that_holds_a_duty_word_is_no_duty(sentence):
+    (d,) = deadlines([sentence])
+    assert d.kind == "cutoff"
+
+
+def test_a_duty_until_a_day_is_not_an_expiry():
+    (d,) = deadlines(["Các đơn vị nâng cao hiệu lực quản lý và hoàn thành đến hết ngày "
+                      "31/12/2025."])
+    assert (d.date, d.kind) == (dt.date(2025, 12, 31), "action") and d.task
+
+
+@pytest.mark.parametrize(
     "sentence, kinds",
     [
         # vbpl-doc_000020 and vbpl-doc_000019: in force from one day to another
