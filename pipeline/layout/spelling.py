@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.document import Line
+from pipeline.layout.zones import is_date_line, is_number_line
 from pipeline.letters import fold
 from pipeline.normalize import normalize_tone_marks
 
@@ -269,7 +270,7 @@ def repair_marks(text: str, confidences: list[float] | None = None
 
 # A letter Tesseract gives for 1 or 0 in italics and thin faces; ``T`` and ``L`` are real
 # letters of codes (``T1``, ``L2``), trusted only after a word that announces a number.
-_ONE = "Il|†!"
+_ONE = "Il†"  # not ``|`` (a table's rule before ``12``) nor ``!``
 _ZERO = "O"  # not ``o``: ``102o 45’`` is a degree
 _CONTEXT_ONE = "TL"
 _NUMBER_WORDS = {"NGAY", "THANG", "NAM", "SO", "LUC", "GIO", "PHUT", "DIEU", "KHOAN", "MUC"}
@@ -297,6 +298,8 @@ def _digit_part(core: str, context: bool) -> str | None:
     runs = re.split(r"[/.,\-]", head)
     if any(run and not any(ch.isdigit() for ch in run) for run in runs):
         return None
+    if any(run.endswith("l") for run in runs):  # ``20l/100km``, ``5l``: litres, not a 1
+        return None
     if any(ch in _CONTEXT_ONE for ch in head) and not context:
         return None
     fixed = "".join("1" if ch in ones else "0" if ch in _ZERO else ch for ch in head)
@@ -304,14 +307,29 @@ def _digit_part(core: str, context: bool) -> str | None:
     return new if new != core else None
 
 
-def repair_digits(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """``số I1/2023/NĐ-CP`` → ``số 11/2023/NĐ-CP``, ``ngày L1 tháng`` → ``ngày 11 tháng``:
-    letters read for digits inside a number (see the module's docstring)."""
+def repair_digits(text: str, confidences: list[float] | None = None
+                  ) -> tuple[str, list[tuple[str, str]]]:
+    """``số I1/2023/NĐ-CP`` → ``số 11/2023/NĐ-CP``, ``ngày L1 tháng 5`` → ``ngày 11 tháng 5``:
+    letters read for digits inside a number (see the module's docstring).
+
+    Never on the letter's own number line or date line (``Số: †4/UBND-KTTH``, ``ngày †4
+    tháng 02 năm 2025``): their blanks are written in by hand after signing, Tesseract's
+    ``†`` and ``I`` there are ink, not italics, and the handwriting has its own reader with
+    its own checks (:mod:`pipeline.layout.handwriting`); a digit made up there would be a
+    number or a day given with confidence. ``confidences`` (as for :func:`repair_marks`)
+    keep a token the engine was sure of as read."""
     if not any(ch.isdigit() for ch in text):
         return text, []
+    line = Line(text=text)
+    if is_number_line(line) or is_date_line(line):
+        return text, []
     tokens = _tokens(text)
+    if confidences is not None and len(confidences) != len(tokens):
+        confidences = None
     changes = []
     for i, tok in enumerate(tokens):
+        if confidences is not None and confidences[i] >= DOUBT:
+            continue
         # the number with what OCR made of its first digit (``†1``): only brackets and
         # quotes open it, only punctuation closes it
         m = _NUMBER_EDGE.match(tok.raw)
@@ -333,7 +351,7 @@ def repair_text(text: str, confidences: list[float] | None = None
                 ) -> tuple[str, list[tuple[str, str]]]:
     """An OCR line with digits and marks repaired; the (read, repaired) pairs, in order.
     ``confidences``: the engine's for each word (see :func:`repair_marks`)."""
-    text, digits = repair_digits(text)
+    text, digits = repair_digits(text, confidences)
     text, marks = repair_marks(text, confidences)
     return text, digits + marks
 

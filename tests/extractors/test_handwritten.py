@@ -133,3 +133,17 @@ def test_a_number_agreed_on_without_a_symbol_is_dropped_and_says_so():
                  [hand("number", "574", 125)])
     assert (rec.number, rec.code) == (None, None)
     assert any("574" in w and "no symbol" in w for w in rec.warnings), rec.warnings
+
+
+@pytest.mark.parametrize("number_line, date_line", [
+    ("Số: †4/UBND-KTTH", "Quảng Ngãi, ngày †4 tháng 02 năm 2025"),
+    ("Số: I4/UBND-KTTH", "Quảng Ngãi, ngày I4 tháng 02 năm 2025"),
+])
+def test_ink_that_looks_like_a_one_gives_no_number_and_no_day(number_line, date_line):
+    """``†4`` and ``I4`` in the blanks are handwriting Tesseract could not read, not an
+    italic ``14``: with no reading of the digit recogniser the number and the day stay empty
+    and say so, and no repair of OCR text makes them up."""
+    rec = record(number_line, date_line, [])
+    assert (rec.number, rec.issue_date) == (None, None)
+    assert rec.code is None or not rec.code[:1].isdigit()
+    assert any("number" in w and "read" in w for w in rec.warnings), rec.warnings
