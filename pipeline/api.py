@@ -420,10 +420,15 @@ def ingest(
     return report
 
 
-def _unwritable(out: Path, exc: BaseException) -> DatasetUnwritable:
+_NOT_FINISHED = "readers still see the last complete run, and the next run finishes the work"
+_NOT_VACUUMED = "not vacuumed; readers still see the last complete run"
+
+
+def _unwritable(out: Path, exc: BaseException, then: str = _NOT_FINISHED) -> DatasetUnwritable:
+    """The one line a storage failure ends in: its cause, then what readers and the next
+    run find (``then``)."""
     return DatasetUnwritable(str(out), f"the dataset cannot be written: {storage_failure(exc)}"
-                             "; readers still see the last complete run, and the next run "
-                             "finishes the work")
+                             f"; {then}")
 
 
 def _locked_run(report: RunReport, listing: Listing, dataset: Sink, version: str,
@@ -767,15 +772,26 @@ def vacuum(out: str | os.PathLike[str], *, retain_hours: float = 24 * 30, wait: 
     the files deleted. Weekly from cron: ``vanthu vacuum /srv/data/vanthu``."""
     if not is_dataset(out, sink):
         raise InputError(str(out), "not a dataset (no complete run of `vanthu ingest` here)")
-    lock = _lock(Path(out), wait, "vacuum-" + _now().strftime("%Y%m%dT%H%M%SZ"))
     try:
-        dataset = open_sink(out, sink)
-        dataset.compact()
-        return dataset.vacuum(days=retain_hours / 24)
-    except OSError as exc:
+        lock = _lock(Path(out), wait, "vacuum-" + _now().strftime("%Y%m%dT%H%M%SZ"))
+    except OSError as exc:  # a read-only mount: not even the lock can be taken
         if storage_failure(exc) is None:
             raise
-        raise _unwritable(Path(out), exc) from exc
+        raise _unwritable(Path(out), exc, _NOT_VACUUMED) from exc
+    removed: list[str] = []
+    try:
+        dataset = open_sink(out, sink)
+        # deleting first: on a nearly full disk the files replaced long ago are what makes
+        # room for the compaction (whose own replaced files stay until the next vacuum)
+        removed = dataset.vacuum(days=retain_hours / 24)
+        dataset.compact()
+        return removed
+    except Exception as exc:  # Delta Lake says "(os error 28)" only in its message
+        if storage_failure(exc) is None:
+            raise
+        raise _unwritable(Path(out), exc, f"{len(removed)} data files deleted, the tables "
+                          "not compacted; readers still see the last complete run"
+                          if removed else _NOT_VACUUMED) from exc
     finally:
         lock.release()
 

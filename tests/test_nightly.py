@@ -331,3 +331,25 @@ def test_a_disk_without_the_reserve_stops_the_run_at_its_first_commit(archive, t
     proc = _start(src, out, env={"VANTHU_MIN_FREE_MB": str(1 << 40)})
     line = _assert_stopped_cleanly(proc, out, before, "no space left on device (ENOSPC)")
     assert line.startswith(f"vanthu: {out}: the dataset cannot be written: ")
+
+
+def test_vacuum_of_a_read_only_dataset_exits_2_with_one_line(archive, small_disk, tmp_path):
+    """The dataset's file system remounted read-only: not even the lock can be taken, and
+    ``vanthu vacuum`` says so in one line rather than a traceback."""
+    src, _ = _halves(archive, tmp_path)
+    out = small_disk / "ds"
+    first = _start(src, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = _tables(out)
+    _mount("-o", "remount,ro", str(small_disk))
+    try:
+        proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "vacuum", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        _mount("-o", "remount,rw", str(small_disk))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"vanthu vacuum: {out}: the dataset cannot be written: read-only file system (EROFS)"
+        f" at {out / '.lock'}; not vacuumed; readers still see the last complete run"], \
+        proc.stderr
+    assert _tables(out) == before

@@ -252,11 +252,17 @@ class DeltaSink:
             dtable.create_checkpoint()
 
     def compact(self) -> None:
-        """Rewrite each table's small data files into few (a new version, the same rows)."""
+        """Rewrite each table's small data files into few (a new version, the same rows). The
+        room asked for is the size of the files the table reads now, not of every Parquet
+        file in its folder: those already replaced (waiting for :meth:`vacuum`) are not
+        rewritten, and on a nearly full disk counting them would refuse the very vacuum
+        that frees them."""
         for table in ALL_TABLES:
             if self.exists(table):
-                self.room(sum(p.stat().st_size for p in self.path(table).glob("*.parquet")))
-                DeltaTable(str(self.path(table))).optimize.compact()
+                dtable = DeltaTable(str(self.path(table)))
+                self.room(sum(os.path.getsize(u.removeprefix("file://"))
+                              for u in dtable.file_uris()))
+                dtable.optimize.compact()
 
     def vacuum(self, days: float = 30) -> list[str]:
         """Delete data files that no version of the last ``days`` needs (``as_of`` further

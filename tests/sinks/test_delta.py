@@ -177,3 +177,80 @@ def test_vacuum_compacts_deletes_old_files_keeps_what_readers_read_and_waits_for
         got = read_dataset(out, table).drop(columns=["ingested_at"], errors="ignore")
         assert got.to_dict("records") == df.to_dict("records"), table
     assert main(["vacuum", str(out)]) == 0
+
+
+def _dataset_with_replaced_files(tmp_path: Path, runs: int = 4) -> Path:
+    """A dataset whose letter was edited between runs, so each run replaced its rows and
+    left the old data files to vacuum."""
+    import shutil
+
+    from pipeline import ingest
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in (SEED, SIGNED):
+        shutil.copy(f, src)
+    out = tmp_path / "ds"
+    for i in range(runs):
+        if i:
+            (src / SEED.name).write_text(SEED.read_text("utf-8") + f"\nBản sao số {i}.\n",
+                                         "utf-8")
+        ingest([src], out, batch_size=1)
+    return out
+
+
+def test_vacuum_frees_replaced_files_on_a_disk_with_less_free_space_than_the_live_data(
+        tmp_path, monkeypatch):
+    """A disk (simulated at the sink's one look at free space) whose room is the live data
+    plus the replaced files less a byte: the replaced files are deleted first, which makes
+    the room the compaction needs, and the tables read the same."""
+    import collections
+
+    from pipeline import read_dataset
+    from pipeline.cli import main
+    from pipeline.sinks import delta
+
+    out = _dataset_with_replaced_files(tmp_path)
+    sink = open_sink(out)
+    live = sum(Path(u.removeprefix("file://")).stat().st_size for t in ALL_TABLES
+               if sink.exists(t) for u in DeltaTable(str(sink.path(t))).file_uris())
+
+    def parquet() -> int:
+        return sum(p.stat().st_size for p in out.rglob("*.parquet"))
+
+    assert parquet() > live  # there are replaced files to delete
+    capacity = parquet() + live - 1  # before: free is one byte short of the live data
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(delta.shutil, "disk_usage",
+                        lambda _: usage(capacity, parquet(), capacity - parquet()))
+    monkeypatch.setenv("VANTHU_MIN_FREE_MB", "0")
+    before = {t: read_dataset(out, t).drop(columns=["ingested_at"], errors="ignore")
+              for t in ("documents", "fields", "files")}
+    assert main(["vacuum", str(out), "--retain-hours", "0"]) == 0
+    assert parquet() < capacity - live  # freed more than the compaction took
+    for table, df in before.items():
+        got = read_dataset(out, table).drop(columns=["ingested_at"], errors="ignore")
+        assert got.to_dict("records") == df.to_dict("records"), table
+
+
+def test_vacuum_stopped_by_storage_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """Delta Lake's vacuum failing with the OS error only in its words (a full disk) ends
+    ``vanthu vacuum`` with exit 2 and one line, not a traceback, and the lock is let go."""
+    import filelock
+    from deltalake.exceptions import DeltaError
+
+    from pipeline.cli import main
+
+    out = _dataset_with_replaced_files(tmp_path, runs=2)
+
+    def full(*_: object, **__: object) -> list[str]:
+        raise DeltaError("Generic LocalFileSystem error: Unable to delete file: "
+                      "No space left on device (os error 28)")
+
+    monkeypatch.setattr(DeltaTable, "vacuum", full)
+    assert main(["vacuum", str(out), "--retain-hours", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"vanthu vacuum: {out}: the dataset cannot be written: no "
+                                "space left on device (ENOSPC); not vacuumed; readers still "
+                                "see the last complete run"]
+    filelock.FileLock(str(out / ".lock")).acquire(timeout=0)
