@@ -180,8 +180,12 @@ def run_extractors(ctx: Context, *, text: bool = True) -> None:
             extractor.extract(ctx)
         except Exception as exc:
             ctx.record.errors.append(f"extractor {name} failed: {exc!r}")
-    # an OCR value's confidence from its evidence, a seal over the signature block included
-    calibrate(ctx.record, ctx.doc.seals_on(seal_pages(ctx.record)))
+    # an OCR value's confidence from its evidence, a seal over the signature block included;
+    # what the seal search says (a page it could not search) reaches the record
+    said = len(ctx.doc.warnings)
+    seals = ctx.doc.seals_on(seal_pages(ctx.record))
+    ctx.record.warnings.extend(ctx.doc.warnings[said:])
+    calibrate(ctx.record, seals)
 
 
 def process_file(

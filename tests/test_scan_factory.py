@@ -63,10 +63,13 @@ def test_held_out_letters_are_split_by_their_source_alone(tmp_path):
 
 
 @needs_tesseract
-def test_a_black_seal_over_the_authority_line_is_not_rated_as_sure(tmp_path):
+@pytest.mark.parametrize("container", ["png", "pdf"])
+def test_a_black_seal_over_the_authority_line_is_not_rated_as_sure(tmp_path, container):
     """A black-and-white page whose black seal covers the left of ``TM. … / KT. …`` and of
     the title: what is read there may have lost ``KT.`` or ``PHÓ``, so it is not rated 0.9
-    or more unless it is right, and the record says a black seal was over it."""
+    or more unless it is right, and the record says a black seal was over it. As an image
+    file and as a scanned PDF (whose pages are looked at again for seals after the file
+    was read and closed)."""
     from pipeline.options import Options
     from pipeline.readers import read_document
     from pipeline.runner import process_file
@@ -81,11 +84,18 @@ def test_a_black_seal_over_the_authority_line_is_not_rated_as_sure(tmp_path):
     page = factory.Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
     page = factory.draw_seal(page, (lay.sig_x - 45) * s, (lay.sig_top + 12) * s, 52 * s,
                              label["issuer"], (25, 25, 25), factory.random.Random(2))
-    page.convert("L").point(lambda v: 255 if v > 140 else 0).save(
-        tmp_path / "sealed.png", dpi=(dpi, dpi))
+    path = tmp_path / "sealed.png"
+    page.convert("L").point(lambda v: 255 if v > 140 else 0).save(path, dpi=(dpi, dpi))
+    if container == "pdf":  # the page as a scanner's PDF: one image, no text layer
+        scanned = factory.pymupdf.open()
+        scanned.new_page(width=595, height=842).insert_image(
+            factory.pymupdf.Rect(0, 0, 595, 842), filename=str(path))
+        path = tmp_path / "sealed.pdf"
+        scanned.save(path)
     options = Options(ocr_cache=str(tmp_path / "c"))
-    rec = process_file(tmp_path / "sealed.png", options=options)
-    doc = read_document(tmp_path / "sealed.png", (tmp_path / "sealed.png").read_bytes(), options)
+    rec = process_file(path, options=options)
+    assert not any("seals could not be looked for" in w for w in rec.warnings), rec.warnings
+    doc = read_document(path, path.read_bytes(), options)
     assert doc.seals == []  # looked for only when asked, on the pages asked
     assert [seal.colour for seal in doc.seals_on([1])] == ["black"]
     for field in ("signing_authority", "signer_title"):

@@ -112,9 +112,13 @@ def open_pdf(path: str, data: bytes) -> pymupdf.Document:
 _RENDER = threading.Lock()  # MuPDF documents are not thread-safe: one render at a time
 
 
-def ocr_job(page: pymupdf.Page, page_no: int, dpi: int) -> PageJob:
+def ocr_job(page: pymupdf.Page, page_no: int, dpi: int, data: bytes | None = None) -> PageJob:
     """A page to OCR: hashed by what it draws (content stream and images), rendered on demand
-    without annotations, so the signature stamps are not read into the body."""
+    without annotations, so the signature stamps are not read into the body.
+
+    A page may be asked for again after the file is closed (the seals of the signature
+    block's page are looked for by the confidence step, after reading): it is then rendered
+    from the file's bytes, ``data``, opened again for that page."""
     doc = page.parent
     digest = hashlib.sha256()
     digest.update(f"{page.rect}|{page.rotation}".encode())
@@ -126,7 +130,14 @@ def ocr_job(page: pymupdf.Page, page_no: int, dpi: int) -> PageJob:
         from PIL import Image
 
         with _RENDER:
-            pix = page.get_pixmap(dpi=dpi, annots=False)
+            if doc.is_closed and data is not None:
+                again = pymupdf.open(stream=data, filetype="pdf")
+                try:
+                    pix = again[page_no - 1].get_pixmap(dpi=dpi, annots=False)
+                finally:
+                    again.close()
+            else:
+                pix = page.get_pixmap(dpi=dpi, annots=False)
         mode = "RGB" if pix.n >= 3 else "L"
         return Image.frombytes(mode, (pix.width, pix.height), pix.samples)
 
@@ -156,7 +167,7 @@ def read(path: str, data: bytes, options: Options = DEFAULT) -> Document:
                 )
             )
         jobs = [
-            ocr_job(page, index + 1, options.ocr_dpi)
+            ocr_job(page, index + 1, options.ocr_dpi, data)
             for index, (page, info) in enumerate(zip(loaded, result.pages, strict=True))
             if not usable_text(info.lines)
         ]
