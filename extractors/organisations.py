@@ -19,6 +19,7 @@ thông trân trọng thông báo …``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +31,7 @@ from spacy.util import filter_spans
 
 from extractors.base import Context, provenance
 from pipeline.document import Line
-from pipeline.normalize import fold
+from pipeline.normalize import fold, normalize_tone_marks
 from pipeline.rules import rules
 from pipeline.rules.gazetteer import Gazetteer, gazetteer
 from schemas.record import OrgMention, Provenance, Record, Source
@@ -38,6 +39,9 @@ from schemas.record import OrgMention, Provenance, Record, Source
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 # between a kind of body and its province: "Sở Xây dựng tỉnh Bình Định", "UBND TP. Hà Nội"
 _PROVINCE_WORDS = {"tinh", "thanh", "pho", "tp", ".", "thu", "do"}
+# the words that end a local body's name, compared with their tone marks: "Tịnh" of "huyện
+# Sơn Tịnh" folds to "tinh" as "tỉnh" does, and is part of the name
+_NAME_ENDS = ("tỉnh", "tp")
 _CODE_JOINS = ("/", "-")  # "749/QĐ-TTg": a symbol's part, not a body named in the text
 CONFIDENCE_BOTH = 0.8  # the symbol and the body name the same writer
 CONFIDENCE_ONE = 0.5  # only one of them does
@@ -150,6 +154,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
+def _marked(word: str) -> str:
+    """A word lower-cased with its tone marks, in one convention: ``TỈNH``, ``Tỉnh`` →
+    ``tỉnh``; ``Hoà`` → ``hòa``."""
+    return normalize_tone_marks(unicodedata.normalize("NFC", word)).lower()
+
+
 _NOT_A_BODY = ""  # a local level without a name: "Ủy ban nhân dân cấp xã"
 
 
@@ -163,6 +173,7 @@ def _local(kind: str, toks: list[tuple[str, int, int]], e_tok: int,
     if kind not in gaz.local_kinds:
         return None
     words = [fold(t).lower() for t, _, _ in toks]
+    marked = [_marked(t) for t, _, _ in toks]
     if words[e_tok:e_tok + 1] == ["cap"]:  # "Ủy ban nhân dân cấp xã", "… cấp tỉnh"
         return _NOT_A_BODY, toks[e_tok][2], set()
     found = [(lw, lv) for lw, lv in gaz.local_levels
@@ -177,9 +188,9 @@ def _local(kind: str, toks: list[tuple[str, int, int]], e_tok: int,
     taken: set[int] = set()
     while j < len(toks) and j - start < 6:
         word = toks[j][0]
-        if not (word[:1].isupper() or word.isdigit()) or words[j] in ("tinh", "tp"):
+        if not (word[:1].isupper() or word.isdigit()) or marked[j] in _NAME_ENDS:
             break
-        if words[j] == "thanh" and words[j + 1:j + 2] == ["pho"]:
+        if marked[j:j + 2] == ["thành", "phố"]:
             break
         if j in starts:
             if not spans[starts[j]][0].startswith("P:") or j > start:

@@ -156,6 +156,11 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
         ("HĐND huyện Tư Nghĩa", None, "hdnd-huyen:tu-nghia"),
         ("UBND thị xã Đức Phổ", "quang-ngai", "ubnd-thi-xa:duc-pho@quang-ngai"),
         ("UBND Phường 3", "ho-chi-minh", "ubnd-phuong:3@ho-chi-minh"),
+        # "Tịnh" folds to "tinh" as "tỉnh" does, and is a name's word
+        ("UBND huyện Sơn Tịnh", "quang-ngai", "ubnd-huyen:son-tinh@quang-ngai"),
+        ("UBND thị xã Tịnh Biên", "an-giang", "ubnd-thi-xa:tinh-bien@an-giang"),
+        ("UBND xã Tịnh Khê", "quang-ngai", "ubnd-xa:tinh-khe@quang-ngai"),
+        ("UBND HUYỆN SƠN TỊNH TỈNH QUẢNG NGÃI", None, "ubnd-huyen:son-tinh@quang-ngai"),
         # an address names no body
         ("Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh (Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, huyện Tư "
          "Nghĩa, tỉnh Quảng Ngãi)", "quang-ngai", None),
