@@ -25,6 +25,7 @@ worker is tried that many times more before its failed record).
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,14 +40,16 @@ CHUNK = 8  # paths per Dask task: a task costs the scheduler about a millisecond
 _SUPERVISED: dict[int, tuple[str, Supervised]] = {}
 
 
-def _run_many(paths: list[str], task: DocumentTask, limits: Limits | None = None
-              ) -> list[Result]:
+def _run_many(paths: list[str], task: DocumentTask, limits: Limits | None = None,
+              run: str = "") -> list[Result]:
     """``paths`` run by this worker's supervised child (one per run: the run's task and
-    limits); without limits (none set) in the worker's own thread."""
+    limits); without limits (none set) in the worker's own thread. ``run`` names the run:
+    a child kept from another run (its ending failed) is never reused, even when this
+    run's task happens to sit at the address the old one had (``id`` is reused)."""
     limits = limits or task.limits
     if limits.seconds is None and limits.memory_mb is None:
         return [task(p) for p in paths]
-    key, thread = f"{id(task)}:{limits}", threading.get_ident()
+    key, thread = f"{run or id(task)}:{limits}", threading.get_ident()
     held = _SUPERVISED.get(thread)
     if held is None or held[0] != key:
         if held is not None:
@@ -58,9 +61,9 @@ def _run_many(paths: list[str], task: DocumentTask, limits: Limits | None = None
 def _close_supervised() -> None:
     """End this worker's supervised children (the run is over: on a cluster that outlives
     the run they would otherwise hold their memory until the next one)."""
-    for _, supervised in _SUPERVISED.values():
+    for thread, (_, supervised) in list(_SUPERVISED.items()):  # worker threads add to it
         supervised.close()
-    _SUPERVISED.clear()
+        _SUPERVISED.pop(thread, None)
 
 
 class DaskExecutor:
@@ -95,7 +98,7 @@ class DaskExecutor:
             return Client(cluster), cluster
 
     @staticmethod
-    def _alone(client: Any, task: DocumentTask, path: str, limits: Limits,
+    def _alone(client: Any, task: DocumentTask, path: str, limits: Limits, run: str,
                tries: int = 2) -> Result:
         """``path`` as a task of its own; a second try tells a file that kills its worker
         from one that was only beside it when another did. The task is scattered again: the
@@ -105,7 +108,8 @@ class DaskExecutor:
             try:
                 shared = client.scatter(task, broadcast=True)
                 result: list[Result] = client.submit(_run_many, [path], task=shared,
-                                                     limits=limits, pure=False).result()
+                                                     limits=limits, run=run,
+                                                     pure=False).result()
                 return result[0]
             except Exception as exc:
                 error = type(exc).__name__
@@ -117,12 +121,14 @@ class DaskExecutor:
         if not paths:
             return
         limits = self.limits or task.limits
+        run = uuid.uuid4().hex  # keys the workers' supervised children to this run
         client, cluster = self._client(limits)
         try:
             shared = client.scatter(task, broadcast=True)
             files = list(paths)
             chunks = [files[i: i + CHUNK] for i in range(0, len(files), CHUNK)]
-            futures = client.map(_run_many, chunks, task=shared, limits=limits, pure=False)
+            futures = client.map(_run_many, chunks, task=shared, limits=limits, run=run,
+                                 pure=False)
             chunk_of = {f.key: c for f, c in zip(futures, chunks, strict=True)}
             for fut in as_completed(futures):
                 chunk = chunk_of[fut.key]
@@ -130,7 +136,7 @@ class DaskExecutor:
                     yield from fut.result()
                 except Exception:  # KilledWorker, or the task's data went with a worker
                     for path in chunk:  # again one file at a time, so only that file fails
-                        yield self._alone(client, task, path, limits)
+                        yield self._alone(client, task, path, limits, run)
                 fut.release()
         finally:
             if cluster is None:

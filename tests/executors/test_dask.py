@@ -109,3 +109,25 @@ def test_the_time_limit_holds_on_a_cluster_the_run_did_not_start():
         assert "longer than the limit of 10 s" in failed[0].errors[0]
         assert len(results) == len(FILES)
         assert set(client.run(_children).values()) == {0}
+
+
+def test_a_workers_child_is_never_reused_by_another_run():
+    """A worker's supervised child kept from a run whose ending failed is not reused by the
+    next run, even when the next run's task sits at the same address (``id`` reused): the
+    new run's task is the one applied (here its ``reuse`` makes the letter a Seen)."""
+    from pipeline.executors import dask as dask_executor
+    from pipeline.runner import Seen
+
+    letter = FILES[0]
+    limits = Limits(seconds=120)
+    task = DocumentTask(limits=limits)
+    try:
+        first = dask_executor._run_many([letter], task, limits, run="a")[0]
+        assert not isinstance(first, Seen)
+        # the next run's task at the old one's address: it knows the letter's bytes
+        object.__setattr__(task, "reuse", frozenset({first.doc_id}))
+        second = dask_executor._run_many([letter], task, limits, run="b")[0]
+        assert isinstance(second, Seen) and second.doc_id == first.doc_id
+    finally:
+        dask_executor._close_supervised()
+    assert dask_executor._SUPERVISED == {}
