@@ -154,6 +154,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
+@lru_cache(maxsize=1)
+def _name_ends() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_marked(w) for w in e.split()) for e in gazetteer().local_name_ends)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return frozenset(_marked(w) for w in rules().surnames)
+
+
 def _marked(word: str) -> str:
     """A word lower-cased with its tone marks, in one convention: ``TỈNH``, ``Tỉnh`` →
     ``tỉnh``; ``Hoà`` → ``hòa``."""
@@ -186,10 +196,16 @@ def _local(kind: str, toks: list[tuple[str, int, int]], e_tok: int,
     if j in starts and spans[starts[j]][0].startswith("P:") and level == "thanh-pho":
         return None  # "UBND thành phố Hà Nội": the province itself
     taken: set[int] = set()
+    ends = _name_ends()
     while j < len(toks) and j - start < 6:
         word = toks[j][0]
         if not (word[:1].isupper() or word.isdigit()) or marked[j] in _NAME_ENDS:
             break
+        if any(tuple(marked[j:j + len(e)]) == e for e in ends):
+            break  # "UBND xã Nghĩa Hòa Chủ trì …"
+        if j - start >= 2 and marked[j] in _surnames() and len(toks) >= j + 3 and all(
+                t[:1].isupper() for t, _, _ in toks[j + 1:j + 3]):
+            break  # "UBND huyện Tư Nghĩa Trần Văn Hải"
         if marked[j:j + 2] == ["thành", "phố"]:
             break
         if j in starts:

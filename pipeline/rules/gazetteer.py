@@ -48,6 +48,7 @@ class Gazetteer:
     local_kinds: frozenset[str] = frozenset()  # "ubnd": "UBND huyện Tư Nghĩa"
     # a level's folded words → its id: ("thi", "xa") → "thi-xa", longest first
     local_levels: tuple[tuple[tuple[str, ...], str], ...] = ()
+    local_name_ends: tuple[str, ...] = ()  # "Chủ trì": no place's word
     province_kinds: frozenset[str] = frozenset()  # folded: "thanh pho", "tinh"
 
     def name(self, org_id: str) -> str | None:
@@ -143,6 +144,7 @@ def gazetteer(folder: Path = RULES_DIR) -> Gazetteer:
                                    for lv in data.local_levels),
                                   key=lambda p: len(p[0]), reverse=True)),
         province_kinds=frozenset(fold(p.kind).lower() for p in data.provinces),
+        local_name_ends=tuple(data.local_name_ends),
     )
 
 

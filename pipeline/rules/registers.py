@@ -75,6 +75,7 @@ class OrganisationsFile(_Model):
     internal_leading: tuple[Slug, ...]
     local_kinds: Annotated[tuple[Slug, ...], Field(min_length=1)]
     local_levels: Annotated[tuple[Body, ...], Field(min_length=1)]
+    local_name_ends: Texts
     writer_verbs: Texts
 
     @model_validator(mode="after")

@@ -161,6 +161,13 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
         ("UBND thị xã Tịnh Biên", "an-giang", "ubnd-thi-xa:tinh-bien@an-giang"),
         ("UBND xã Tịnh Khê", "quang-ngai", "ubnd-xa:tinh-khe@quang-ngai"),
         ("UBND HUYỆN SƠN TỊNH TỈNH QUẢNG NGÃI", None, "ubnd-huyen:son-tinh@quang-ngai"),
+        # a person's name, a title or a verb after the name is not the name's
+        ("Giao UBND xã Nghĩa Hòa Chủ trì, phối hợp", "quang-ngai", "ubnd-xa:nghia-hoa@quang-ngai"),
+        ("UBND huyện Tư Nghĩa Phó Chủ tịch Lê Hải", "quang-ngai", "ubnd-huyen:tu-nghia@quang-ngai"),
+        # a family name inside a place's name is the name's: "Hoàng Mai", "Từ Liêm", "Thanh Hà"
+        ("UBND quận Hoàng Mai", "ha-noi", "ubnd-quan:hoang-mai@ha-noi"),
+        ("UBND quận Nam Từ Liêm báo cáo", "ha-noi", "ubnd-quan:nam-tu-liem@ha-noi"),
+        ("UBND phường Lê Đại Hành", "ha-noi", "ubnd-phuong:le-dai-hanh@ha-noi"),
         # an address names no body
         ("Bà Huỳnh Thị Gái, ông Trần Ngọc Vinh (Địa chỉ: Thôn Thu Xà, xã Nghĩa Hòa, huyện Tư "
          "Nghĩa, tỉnh Quảng Ngãi)", "quang-ngai", None),
@@ -180,6 +187,13 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
 )
 def test_local_bodies_get_an_id_built_from_their_name(text, province, org):
     assert first_id(text, province=province, owner="ubnd@quang-ngai", lists=True) == org
+
+
+def test_a_local_bodys_name_stops_before_a_persons():
+    found = mentions("Phó Chủ tịch UBND huyện Tư Nghĩa Trần Văn Hải chủ trì cuộc họp.",
+                     province="quang-ngai")
+    assert [(m.id, m.text) for m in found] == [("ubnd-huyen:tu-nghia@quang-ngai",
+                                                "UBND huyện Tư Nghĩa")]
 
 
 @pytest.mark.parametrize(
