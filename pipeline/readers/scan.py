@@ -104,8 +104,11 @@ def ocr_pages(jobs: list[PageJob], engine: Engine, settings: OcrSettings,
             words = [] if is_blank(image) else engine.read(image, "page")  # blank: no OCR
             words = reread_number(engine, image, words)
             words = reread_names(engine, image, words, settings.dpi)
-            # a red "HỎA TỐC" before the ink goes, a turned stamp the page layout dropped
-            words += read_marks(engine, rendered, words, image, settings.dpi)
+            # a red "HỎA TỐC" before the ink goes, a turned stamp the page layout dropped;
+            # urgency and secrecy marks are stamped on the first page (Nghị định 30/2020,
+            # Phụ lục I), so later pages cost no reading of stamp-like ink
+            if job.page_no == 1:
+                words += read_marks(engine, rendered, words, image, settings.dpi)
             # the number and the date lines are on the first page (Nghị định 30/2020,
             # Phụ lục I): the blanks are looked for there and nowhere else
             if digits is not None and job.page_no == 1:

@@ -79,8 +79,9 @@ def test_a_text_layer_is_usable_with_enough_letters_and_few_broken_glyphs(text, 
     assert usable_text([Line(text=text)]) is usable
 
 
-def test_the_handwritten_blanks_are_looked_for_on_the_first_page_only(tmp_path, monkeypatch):
-    """The number and the date lines are on page 1: page 2 costs the recogniser nothing."""
+def test_the_blanks_and_the_marks_are_looked_for_on_the_first_page_only(tmp_path, monkeypatch):
+    """The number and the date lines, and the urgency and secrecy marks, are on page 1: page
+    2 costs the recogniser and the stamp reading nothing."""
     from PIL import Image
 
     from pipeline.ocr import OcrSettings
@@ -104,7 +105,13 @@ def test_the_handwritten_blanks_are_looked_for_on_the_first_page_only(tmp_path, 
     monkeypatch.setattr(scan, "read_blanks", blanks)
     for name in ("reread_number", "reread_names"):
         monkeypatch.setattr(scan, name, lambda engine, image, words, *rest: words)
-    monkeypatch.setattr(scan, "read_marks", lambda engine, rendered, words, *rest: [])
+    marked: list[int] = []
+
+    def marks(engine, rendered, words, *rest):
+        marked.append(rendered.info["page"])
+        return []
+
+    monkeypatch.setattr(scan, "read_marks", marks)
 
     def job(page_no: int) -> scan.PageJob:
         def image():
@@ -116,3 +123,4 @@ def test_the_handwritten_blanks_are_looked_for_on_the_first_page_only(tmp_path, 
     results = scan.ocr_pages([job(1), job(2)], Fake(), OcrSettings(), str(tmp_path), 1, Fake())
     assert sorted(results) == [1, 2]
     assert pages == [1]
+    assert marked == [1]  # urgency and secrecy marks too: the first page only
