@@ -409,6 +409,8 @@ def ingest(
                     reprocess=reprocess, progress=progress, keep_records=keep_records,
                     options=options, page_progress=page_progress, executor=executor,
                     scheduler=scheduler, limits=limits or Limits(), batch_size=batch_size)
+    except DatasetUnwritable:  # already says what readers see
+        raise
     except Exception as exc:
         if storage_failure(exc) is None:
             raise
@@ -464,7 +466,9 @@ def _locked_run(report: RunReport, listing: Listing, dataset: Sink, version: str
             dataset.write_run_log(run_id, report.as_dict())
         except OSError as exc:
             if unfinished is None and report.state == "complete":
-                unfinished = exc
+                unfinished = exc if storage_failure(exc) is None else _unwritable(
+                    Path(report.out), exc, "the run completed and readers see it; only "
+                    f"its log (_runs/{run_id}.json) could not be written")
     if unfinished is not None:
         raise unfinished
 

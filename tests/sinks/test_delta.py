@@ -254,3 +254,34 @@ def test_vacuum_stopped_by_storage_says_so_in_one_line(tmp_path, monkeypatch, ca
                                 "space left on device (ENOSPC); not vacuumed; readers still "
                                 "see the last complete run"]
     filelock.FileLock(str(out / ".lock")).acquire(timeout=0)
+
+
+def test_a_run_log_lost_to_a_full_disk_after_a_complete_run_says_the_run_completed(
+        tmp_path, monkeypatch):
+    """The run's row committed, then its log cannot be written (ENOSPC): the line says the
+    run completed, not that readers still see the run before."""
+    import errno
+    import shutil
+
+    from pipeline import api, read_dataset
+    from pipeline.sinks import delta
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED, src)
+    out = tmp_path / "ds"
+    write = delta.DeltaSink.write_run_log
+    calls = []
+
+    def full_at_the_end(self, run_id, report):
+        calls.append(report["state"])
+        if report["state"] == "complete":
+            raise OSError(errno.ENOSPC, "No space left on device", str(out / "_runs"))
+        return write(self, run_id, report)
+
+    monkeypatch.setattr(delta.DeltaSink, "write_run_log", full_at_the_end)
+    with pytest.raises(api.DatasetUnwritable) as caught:
+        api.ingest([src], out)
+    assert "the run completed and readers see it; only its log" in str(caught.value)
+    assert "still see the last complete run" not in str(caught.value)
+    assert len(read_dataset(out, "documents")) == 1  # the run is read
