@@ -207,8 +207,8 @@ def read_tsv(image: Any, lang: str, psm: int, dpi: int, timeout: float = TIMEOUT
             tsv = ctypes.string_at(text).decode("utf-8", "replace") if text else ""
         finally:
             lib.TessDeleteText(text)
-        lib.TessBaseAPIClear(api)  # the page's results, until the next image
     finally:
+        lib.TessBaseAPIClear(api)  # the page's results, even a failed one's, go now
         lib.TessMonitorDelete(monitor)
         pool.give_back(api)
     return TSV_HEADER + tsv
