@@ -139,12 +139,36 @@ def letter_province(rec: Record) -> str | None:
     QUẢNG NGÃI``), else its place's (``Lâm Đồng, ngày …``) unless its writer is a national
     body: a Nghị định of the Chính phủ dated ``Hà Nội, ngày …`` speaks of every province's
     ``Ủy ban nhân dân cấp tỉnh``, not of Hà Nội's."""
-    found = province_of(rec.issuer_parent) or province_of(rec.issuer)
+    found = province_of(rec.issuer_parent) or province_of(rec.issuer) \
+        or _id_province(rec.issuer_id)
     if found:
         return found
     national = rec.issuer_id is not None and "@" not in rec.issuer_id \
         and ":" not in rec.issuer_id
     return None if national else province_of(rec.place)
+
+
+def _id_province(org: str | None) -> str | None:
+    """The province an id is placed in: ``ubnd-huyen:tu-nghia@quang-ngai/phong-tckh`` →
+    ``quang-ngai``; none for ``btttt`` or ``ubnd-huyen@*``."""
+    head = (org or "").split("/")[0]
+    prov = head.partition("@")[2]
+    return prov if prov and prov != "*" else None
+
+
+def _unplaced_local(org: str | None) -> bool:
+    """A local body's id with no province: ``ubnd-huyen:tu-nghia`` (its header and its place,
+    ``Tư Nghĩa, ngày …``, name only the district)."""
+    head = (org or "").split("/")[0]
+    return ":" in head and "@" not in head
+
+
+def sole_province(text: str) -> str | None:
+    """The one province the bodies of ``text`` are placed in (``UBND tỉnh Quảng Ngãi``,
+    ``Sở Tài chính tỉnh Quảng Ngãi``, ``xã Nghĩa Hòa, tỉnh Quảng Ngãi`` → ``quang-ngai``);
+    none when they name two, or none: a district's letter then keeps an id without one."""
+    found = {p for m in mentions(text) if (p := _id_province(m.id))}
+    return found.pop() if len(found) == 1 else None
 
 
 def slug(text: str) -> str:
@@ -327,13 +351,17 @@ def first_id(text: str, *, province: str | None = None, owner: str | None = None
     return found[0] if found else None
 
 
-def issuer_id_of(issuer: str | None, parent: str | None, place: str | None) -> str | None:
+def issuer_id_of(issuer: str | None, parent: str | None, place: str | None,
+                 province: str | None = None) -> str | None:
     """``SỞ XÂY DỰNG`` under ``UBND TỈNH BÌNH ĐỊNH`` → ``sxd@binh-dinh``; ``VĂN PHÒNG``
     under ``UBND THÀNH PHỐ HÀ NỘI`` → ``vp-ubnd@ha-noi``; ``BỘ THÔNG TIN VÀ TRUYỀN THÔNG`` →
-    ``btttt``. The province is the parent's, or the place's (``Lâm Đồng, ngày …``)."""
+    ``btttt``. The province is the parent's, or the place's (``Lâm Đồng, ngày …``), else
+    ``province`` (the one the letter's text places its bodies in: ``UBND HUYỆN TƯ NGHĨA``
+    writing to ``UBND tỉnh Quảng Ngãi`` is ``ubnd-huyen:tu-nghia@quang-ngai``, the id a
+    letter of Quảng Ngãi naming ``UBND huyện Tư Nghĩa`` gives it)."""
     if not issuer:
         return None
-    province = province_of(parent) or province_of(issuer) or province_of(place)
+    province = province_of(parent) or province_of(issuer) or province_of(place) or province
     parent_id = first_id(parent, province=province) if parent else None
     if parent_id and ":" in parent_id and fold(issuer).upper().startswith("PHONG "):
         # "PHÒNG TÀI CHÍNH - KẾ HOẠCH" under "UBND HUYỆN TƯ NGHĨA"
@@ -391,6 +419,12 @@ class OrganisationsExtractor:
         rec = ctx.record
         if rec.issuer:
             org = issuer_id_of(rec.issuer, rec.issuer_parent, rec.place)
+            if _unplaced_local(org):
+                # a district's or commune's letter: its header and place do not say the
+                # province, the bodies it writes to and cites do
+                said = "\n".join([*(rec.recipients or []), ctx.body_view().text])
+                org = issuer_id_of(rec.issuer, rec.issuer_parent, rec.place,
+                                   sole_province(said)) or org
             rec.set("issuer_id", org, rec.provenance.get("issuer"))
         else:
             self._infer(ctx, province_of(rec.place))

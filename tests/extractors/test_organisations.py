@@ -223,6 +223,34 @@ def test_a_task_handed_to_a_district():
     assert rec.tasks[0].lead_id == "ubnd-huyen:tu-nghia@quang-ngai"
 
 
+def test_a_districts_own_letter_and_a_provinces_letter_give_it_one_id():
+    """The district's header and place (``Tư Nghĩa, ngày …``) do not name its province; the
+    bodies it writes to do, and a letter of Quảng Ngãi places a bare district there too."""
+    from tests.extractors.test_fields import letter, rec_of
+
+    head = ["UBND HUYỆN TƯ NGHĨA", "PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Số: 12/BC-TCKH",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Tư Nghĩa, ngày 20 tháng 5 năm 2025",
+            "BÁO CÁO", "Kết quả rà soát hồ sơ lưu trữ"]
+    own = rec_of(letter(head, ["Thực hiện Công văn số 127/SNV-VP của Sở Nội vụ tỉnh Quảng Ngãi, "
+                               "Phòng Tài chính - Kế hoạch báo cáo UBND tỉnh Quảng Ngãi như sau.",
+                               "Đề nghị UBND xã Nghĩa Hòa báo cáo trước ngày 30/5/2025."]))
+    assert own.issuer_id == "ubnd-huyen:tu-nghia@quang-ngai/phong-tai-chinh-ke-hoach"
+    assert own.deadlines[0].assignee_id == "ubnd-xa:nghia-hoa@quang-ngai"
+    named = first_id("Phòng Tài chính - Kế hoạch thuộc UBND huyện Tư Nghĩa", province="quang-ngai",
+                     owner="ubnd@quang-ngai", lists=True)  # a copy in a Nơi nhận of Quảng Ngãi
+    assert named == own.issuer_id
+
+
+def test_a_districts_letter_that_names_two_provinces_keeps_an_id_without_one():
+    from tests.extractors.test_fields import letter, rec_of
+
+    head = ["ỦY BAN NHÂN DÂN HUYỆN TƯ NGHĨA", "Số: 12/UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Tư Nghĩa, ngày 20 tháng 5 năm 2025", "V/v học tập kinh nghiệm"]
+    rec = rec_of(letter(head, ["UBND huyện Tư Nghĩa đề nghị UBND tỉnh Quảng Ngãi cho phép "
+                               "đoàn công tác làm việc với UBND tỉnh Bình Định."]))
+    assert rec.issuer_id == "ubnd-huyen:tu-nghia"
+
+
 # ------------------------------------------------------------------ the writer's own units
 @pytest.mark.parametrize(
     "entry, owner, org",
