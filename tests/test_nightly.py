@@ -243,6 +243,17 @@ def _assert_stopped_cleanly(proc: subprocess.Popen, out, before: dict, cause: st
 FULL_DISK = [(4.0, None), (8.6, None), (0.2, "0"), (1.0, "0")]
 
 
+def _first_half_then_the_rest(archive: Path, tmp_path: Path, out: Path) -> tuple[Path, dict]:
+    """A first run over half the archive into ``out``, its tables as they stand, and the
+    other half added to the input folder for the next run: (the folder, the tables)."""
+    src, rest = _halves(archive, tmp_path)
+    first = _start(src, out)
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    before = _tables(out)
+    rest()
+    return src, before
+
+
 def _finishes_as_one_clean_run(src: Path, out: Path, clean_out: Path) -> None:
     """The next run over ``src`` ends well, and its tables equal, row by row, those of one
     clean run over the same folder."""
@@ -257,12 +268,8 @@ def _finishes_as_one_clean_run(src: Path, out: Path, clean_out: Path) -> None:
 
 def test_a_full_disk_leaves_the_last_run_and_the_next_run_finishes(archive, small_disk,
                                                                      tmp_path):
-    src, rest = _halves(archive, tmp_path)
     out = small_disk / "ds"
-    first = _start(src, out)
-    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
-    before = _tables(out)
-    rest()
+    src, before = _first_half_then_the_rest(archive, tmp_path, out)
     done = []
     for leave, reserve in FULL_DISK:
         filler = _fill(small_disk, leave)
@@ -281,12 +288,8 @@ def test_a_read_only_table_leaves_the_last_run_and_the_next_run_finishes(archive
     """``documents/`` turned read-only (a read-only bind mount: as root, ``chmod 0555`` does
     not stop a write) after the other tables took a batch; then the whole dataset (the
     tmpfs remounted read-only), where not even the lock can be taken."""
-    src, rest = _halves(archive, tmp_path)
     out = small_disk / "ds"
-    first = _start(src, out)
-    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
-    before = _tables(out)
-    rest()
+    src, before = _first_half_then_the_rest(archive, tmp_path, out)
     docs = str(out / "documents")
     _mount("--bind", docs, docs)
     _mount("-o", "remount,bind,ro", docs)
@@ -322,12 +325,8 @@ def test_the_storage_cause_is_found_in_the_chain_and_in_delta_lakes_words():
 def test_a_disk_without_the_reserve_stops_the_run_at_its_first_commit(archive, tmp_path):
     """Needs no mount, so it runs wherever the tests do: asking for more free space than
     any disk has stops the run before its first commit, as a full disk does."""
-    src, rest = _halves(archive, tmp_path)
     out = tmp_path / "ds"
-    first = _start(src, out)
-    assert first.wait(timeout=300) == 0, first.stderr.read().decode()
-    before = _tables(out)
-    rest()
+    src, before = _first_half_then_the_rest(archive, tmp_path, out)
     proc = _start(src, out, env={"VANTHU_MIN_FREE_MB": str(1 << 40)})
     line = _assert_stopped_cleanly(proc, out, before, "no space left on device (ENOSPC)")
     assert line.startswith(f"vanthu: {out}: the dataset cannot be written: ")

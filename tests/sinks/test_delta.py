@@ -285,3 +285,4 @@ def test_a_run_log_lost_to_a_full_disk_after_a_complete_run_says_the_run_complet
     assert "the run completed and readers see it; only its log" in str(caught.value)
     assert "still see the last complete run" not in str(caught.value)
     assert len(read_dataset(out, "documents")) == 1  # the run is read
+    assert calls[0] == "running" and calls[-1] == "complete"  # lost at the last write only
