@@ -218,7 +218,10 @@ def _local(kind: str, toks: list[tuple[str, int, int]], e_tok: int,
     j = start = e_tok + len(level_words)
     starts = {sp[1]: q for q, sp in enumerate(spans) if q > i}
     if j in starts and spans[starts[j]][0].startswith("P:") and level == "thanh-pho":
-        return None  # "UBND thành phố Hà Nội": the province itself
+        named = gaz.provinces.get(spans[starts[j]][0][2:])
+        if named is not None and fold(named.kind).lower() == "thanh pho":
+            return None  # "UBND thành phố Hà Nội": a centrally-run city, the province itself
+        # "UBND thành phố Quảng Ngãi": the city of tỉnh Quảng Ngãi, a body below the province
     taken: set[int] = set()
     ends = _name_ends()
     while j < len(toks) and j - start < 6:

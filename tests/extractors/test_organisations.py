@@ -161,6 +161,11 @@ def test_a_national_letter_gives_no_province_to_a_bare_body():
         ("UBND thị xã Tịnh Biên", "an-giang", "ubnd-thi-xa:tinh-bien@an-giang"),
         ("UBND xã Tịnh Khê", "quang-ngai", "ubnd-xa:tinh-khe@quang-ngai"),
         ("UBND HUYỆN SƠN TỊNH TỈNH QUẢNG NGÃI", None, "ubnd-huyen:son-tinh@quang-ngai"),
+        # a centrally-run city is the province itself; a province's city named like it is not
+        ("UBND thành phố Hà Nội", None, "ubnd@ha-noi"),
+        ("UBND thành phố Quảng Ngãi, tỉnh Quảng Ngãi", None,
+         "ubnd-thanh-pho:quang-ngai@quang-ngai"),
+        ("UBND thành phố Quảng Ngãi", "quang-ngai", "ubnd-thanh-pho:quang-ngai@quang-ngai"),
         # a person's name, a title or a verb after the name is not the name's
         ("Giao UBND xã Nghĩa Hòa Chủ trì, phối hợp", "quang-ngai", "ubnd-xa:nghia-hoa@quang-ngai"),
         ("UBND huyện Tư Nghĩa Phó Chủ tịch Lê Hải", "quang-ngai", "ubnd-huyen:tu-nghia@quang-ngai"),
