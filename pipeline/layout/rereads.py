@@ -357,7 +357,9 @@ def _page_has_mark(words: list[Word]) -> bool:
 
 def _mark_words(words: list[Word]) -> list[Word]:
     """The words of the engine's lines that read as a known mark, frame edges aside
-    (``|THƯỢNG KHẨN|``, ``KHẨN.``)."""
+    (``|THƯỢNG KHẨN|``, ``KHẨN.``). A mark is stamped in capitals (Nghị định 30/2020, Phụ
+    lục I): ``Mát`` or ``khan`` read off a logo or a word is no ``MẬT`` or ``KHẨN``, even
+    though their letters without marks are the same."""
     groups: dict[str, list[Word]] = {}
     for w in words:
         groups.setdefault(w.line, []).append(w)
@@ -365,7 +367,7 @@ def _mark_words(words: list[Word]) -> list[Word]:
     for group in groups.values():
         group = [w for w in sorted(group, key=lambda w: w.x0) if w.text.strip(_EDGE)]
         text = " ".join(w.text.strip(_EDGE) for w in group)
-        if group and mark_of(Line(text=text)):
+        if group and text == text.upper() and mark_of(Line(text=text)):
             for w in group:
                 w.text = w.text.strip(_EDGE)
             kept.extend(group)

@@ -176,3 +176,18 @@ def test_a_rule_or_a_read_word_is_no_stamp_blob():
     assert stamp_blobs(band, words, 200) == []
     band[500:580, 100:400] = True  # ink nobody read, a stamp's size
     assert [box for box, _ in stamp_blobs(band, words, 200)] == [(88, 488, 408, 592)]
+
+
+@pytest.mark.parametrize("texts, kept", [
+    (["KHẨN"], ["KHẨN"]),
+    (["|THƯỢNG", "KHẨN|"], ["THƯỢNG", "KHẨN"]),
+    (["Mát"], []),  # a word's letters, not a stamp's capitals
+    (["khan"], []),
+    (["Hỏa", "tốc"], []),
+])
+def test_a_mark_is_read_only_in_the_capitals_it_is_stamped_in(texts, kept):
+    from pipeline.layout.rereads import _mark_words
+
+    words = [Word(10 + 60 * k, 10, 60 + 60 * k, 40, 90.0, t, "mark.t0.1.1.1")
+             for k, t in enumerate(texts)]
+    assert [w.text for w in _mark_words(words)] == kept
